@@ -1,0 +1,114 @@
+//! The detector: a loaded model on a device plus the settings of its pre- and post-processing.
+
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::{Detection, decode, letterbox_batch, non_max_suppression};
+use crate::Frame;
+use crate::model::{ModelError, ModelFile, ModelInfo, YoloV8};
+
+/// Post-processing settings. The defaults are Ultralytics' prediction defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DetectConfig {
+    /// Minimum class probability of a detection.
+    pub confidence: f32,
+    /// Overlap above which NMS drops the weaker of two same-class boxes.
+    pub iou: f32,
+    /// Most detections kept per image.
+    pub max_detections: usize,
+}
+
+impl Default for DetectConfig {
+    fn default() -> Self {
+        Self {
+            confidence: 0.25,
+            iou: 0.7,
+            max_detections: 300,
+        }
+    }
+}
+
+/// Why detection failed.
+#[derive(Debug, Error)]
+pub enum DetectError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("reading the result back from the device failed: {0}")]
+    Readback(String),
+}
+
+/// Runs a model on frames. Works on any Burn device; reads results back asynchronously so the
+/// same code runs in the browser (where blocking reads are impossible) and natively.
+pub struct Detector {
+    model: YoloV8,
+    info: ModelInfo,
+    device: Device,
+    config: DetectConfig,
+}
+
+impl Detector {
+    pub fn new(file: ModelFile, device: Device, config: DetectConfig) -> Result<Self, DetectError> {
+        let (info, model) = file.load(&device)?;
+        Ok(Self {
+            model,
+            info,
+            device,
+            config,
+        })
+    }
+
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    pub fn config(&self) -> &DetectConfig {
+        &self.config
+    }
+
+    /// The model's raw output for a batch: `[n, 4 + classes, anchors]` values, row-major, and
+    /// the anchor count. Used to compare against other runtimes.
+    pub async fn raw(&self, frames: &[Frame]) -> Result<(Vec<f32>, usize), DetectError> {
+        let (input, _) = letterbox_batch(frames, self.info.input_size, &self.device);
+        self.raw_from_input(input).await
+    }
+
+    async fn raw_from_input(
+        &self,
+        input: burn::tensor::Tensor<4>,
+    ) -> Result<(Vec<f32>, usize), DetectError> {
+        let out = self.model.forward(input);
+        let [_, _, anchors] = out.dims();
+        let data = out
+            .into_data_async()
+            .await
+            .map_err(|e| DetectError::Readback(format!("{e:?}")))?;
+        let values = data
+            .try_into_vec::<f32>()
+            .map_err(|e| DetectError::Readback(format!("{e:?}")))?;
+        Ok((values, anchors))
+    }
+
+    /// Detects objects in a batch of frames (any sizes), one list per frame, best first.
+    pub async fn detect(&self, frames: &[Frame]) -> Result<Vec<Vec<Detection>>, DetectError> {
+        if frames.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (input, letterboxes) = letterbox_batch(frames, self.info.input_size, &self.device);
+        let (raw, anchors) = self.raw_from_input(input).await?;
+        let per_image = raw.len() / frames.len();
+        Ok(letterboxes
+            .iter()
+            .zip(raw.chunks_exact(per_image))
+            .map(|(lb, raw)| {
+                let candidates =
+                    decode(raw, anchors, &self.info.classes, lb, self.config.confidence);
+                non_max_suppression(candidates, self.config.iou, self.config.max_detections)
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,18 @@
+//! The analysis core shared by the server and the browser.
+//!
+//! Everything here compiles for native targets and for `wasm32-unknown-unknown`: no file or
+//! network I/O, no threads, no clocks. Callers hand in bytes and frames and get typed results.
+//!
+//! - [`model`]: YOLOv8 (n/s/m/l/x) written as Burn modules, and its weights (Ultralytics
+//!   checkpoints, the project's own model file).
+//! - [`detect`]: letterbox preprocessing, box decoding, class-aware NMS and the [`Detector`]
+//!   that ties them to a model on any Burn device.
+//! - [`frame`]: the RGB image type every stage takes.
+
+pub mod detect;
+pub mod frame;
+pub mod model;
+
+pub use detect::{BoundingBox, DetectConfig, Detection, Detector};
+pub use frame::Frame;
+pub use model::{ModelFile, ModelInfo, Scale, YoloV8};
