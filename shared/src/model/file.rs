@@ -87,6 +87,11 @@ impl ModelFile {
         &self.info
     }
 
+    /// The checkpoint tensors, to re-describe them (for example with other class names).
+    pub fn into_tensors(self) -> Vec<PackTensor> {
+        self.tensors
+    }
+
     /// Serialises to the burnpack format.
     pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
         let info =

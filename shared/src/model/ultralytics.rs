@@ -51,8 +51,14 @@ const RENAMES: [(&str, &str); 23] = [
     (r"^model\.22\.cv2\.(\d)\.0\.", "head.box_branches.$1.conv1."),
     (r"^model\.22\.cv2\.(\d)\.1\.", "head.box_branches.$1.conv2."),
     (r"^model\.22\.cv2\.(\d)\.2\.", "head.box_branches.$1.out."),
-    (r"^model\.22\.cv3\.(\d)\.0\.", "head.class_branches.$1.conv1."),
-    (r"^model\.22\.cv3\.(\d)\.1\.", "head.class_branches.$1.conv2."),
+    (
+        r"^model\.22\.cv3\.(\d)\.0\.",
+        "head.class_branches.$1.conv1.",
+    ),
+    (
+        r"^model\.22\.cv3\.(\d)\.1\.",
+        "head.class_branches.$1.conv2.",
+    ),
     (r"^model\.22\.cv3\.(\d)\.2\.", "head.class_branches.$1.out."),
     // C2f's `m` list of bottlenecks.
     (r"\.m\.(\d+)\.", ".bottlenecks.$1."),

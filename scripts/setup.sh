@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs everything building, running and testing need, on a fresh Debian machine with the
+# Rust toolchain; each step is skipped when what it installs is already there.
+#
+#   Debian packages: FFmpeg's libraries (video decoding), clang (FFmpeg bindings), Chromium and
+#   ChromeDriver (browser tests)
+#   Rust: the wasm32 target, Trunk (builds the browser app), wasm-bindgen-cli (its exact
+#   version must match the `wasm-bindgen` crate in Cargo.lock)
+set -euo pipefail
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' "$(dirname "$0")/../Cargo.lock")
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_packages=(
+  pkg-config clang libclang-dev
+  ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  libavfilter-dev libavdevice-dev
+  chromium chromium-driver
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! trunk --version 2>/dev/null | grep -qx "trunk $TRUNK_VERSION"; then
+  echo "setup: installing trunk $TRUNK_VERSION (about 13 minutes on 2 cores)"
+  cargo install trunk --locked --version "$TRUNK_VERSION"
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
+  echo "setup: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: the lock file published with 0.2.130 pins a webpki-roots release that
+  # crates.io no longer serves.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+echo "setup: done"

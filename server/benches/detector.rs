@@ -1,0 +1,160 @@
+//! Detector speed against ONNX Runtime on the same YOLOv8s weights, 640x640, batch 1 and 8.
+//!
+//! `cargo bench -p netball-server --bench detector`
+//!
+//! Both runtimes get the same letterboxed real image (OpenCV's basketball1.png). ONNX Runtime
+//! runs through `onnxruntime_baseline.py` in a virtualenv under `target/bench-venv`, created
+//! on first use from PyPI. Prints a Markdown table with the ratio Burn / ONNX Runtime.
+//! `NETBALL_BENCH_RUNS` sets the images timed per configuration (default 16).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use burn::tensor::{Device, Tensor};
+use netball_server::decode::image;
+use netball_server::model_import::import_checkpoint;
+use netball_shared::detect::letterbox_batch;
+
+const ORT_VERSION: &str = "1.32.0";
+
+fn assets() -> PathBuf {
+    std::env::var_os("NETBALL_ASSETS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/netball-assets")
+        })
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Milliseconds per image for Burn on `device`, median over repeated batches.
+fn time_burn(model: &netball_shared::YoloV8, input: &Tensor<4>, batch: usize, runs: usize) -> f64 {
+    let x = Tensor::cat(vec![input.clone(); batch], 0);
+    for _ in 0..2 {
+        let _ = model.forward(x.clone()).into_data();
+    }
+    let samples = (0..(runs / batch).max(3))
+        .map(|_| {
+            let start = Instant::now();
+            let _ = model.forward(x.clone()).into_data();
+            start.elapsed().as_secs_f64() * 1000.0 / batch as f64
+        })
+        .collect();
+    median(samples)
+}
+
+fn ensure_venv() -> PathBuf {
+    let venv = workspace().join("target/bench-venv");
+    let python = venv.join("bin/python");
+    let ok = Command::new(&python)
+        .args([
+            "-c",
+            &format!("import onnxruntime as o; assert o.__version__ == '{ORT_VERSION}'"),
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!(
+            "bench: installing onnxruntime=={ORT_VERSION} into {}",
+            venv.display()
+        );
+        let status = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .unwrap();
+        assert!(status.success(), "python3 -m venv failed");
+        let status = Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                &format!("onnxruntime=={ORT_VERSION}"),
+                "numpy",
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success(), "installing onnxruntime failed");
+    }
+    python
+}
+
+fn main() {
+    // `cargo bench` passes harness flags such as `--bench`; this harness takes none.
+    let runs: usize = std::env::var("NETBALL_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16);
+    let assets = assets();
+    let device = Device::flex();
+    let (_, model) = import_checkpoint(&assets.join("fall/best.pt"))
+        .expect("run scripts/fetch-assets.sh first")
+        .load(&device)
+        .unwrap();
+    let frame = image::read(&assets.join("opencv/basketball1.png")).unwrap();
+    let (input, _) = letterbox_batch(&[frame], 640, &device);
+
+    let raw = workspace().join("target/bench-input.f32");
+    let bytes: Vec<u8> = input
+        .to_data()
+        .try_to_vec::<f32>()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    std::fs::write(&raw, bytes).unwrap();
+
+    let python = ensure_venv();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let out = Command::new(python)
+        .arg(workspace().join("server/benches/onnxruntime_baseline.py"))
+        .arg("--model")
+        .arg(assets.join("fall/best_fp16.onnx"))
+        .arg("--input")
+        .arg(&raw)
+        .args([
+            "--threads",
+            &threads.to_string(),
+            "--runs",
+            &runs.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ort: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+
+    println!("YOLOv8s 640x640, {threads} threads, median ms per image\n");
+    println!("| batch | Burn Flex (ms) | ONNX Runtime {ORT_VERSION} (ms) | Burn / ORT |");
+    println!("|---:|---:|---:|---:|");
+    for batch in [1usize, 8] {
+        let burn = time_burn(&model, &input, batch, runs);
+        let ort_ms = ort
+            .iter()
+            .find(|o| o["batch"] == batch)
+            .and_then(|o| o["ms_per_image"].as_f64())
+            .unwrap();
+        println!(
+            "| {batch} | {burn:.1} | {ort_ms:.1} | {:.2} |",
+            burn / ort_ms
+        );
+    }
+}

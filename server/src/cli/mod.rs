@@ -1,0 +1,52 @@
+//! The `netball` command line.
+
+mod detect;
+mod model;
+mod serve;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "netball", version, about = "Netball match analysis")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Detect objects in an image or a video; prints JSON and writes an annotated image.
+    Detect(detect::DetectArgs),
+    /// Import and inspect model files.
+    #[command(subcommand)]
+    Model(model::ModelCommand),
+    /// Serve the browser app and the model.
+    Serve(serve::ServeArgs),
+}
+
+impl Cli {
+    pub fn run(self) -> Result<()> {
+        match self.command {
+            Command::Detect(args) => detect::run(args),
+            Command::Model(cmd) => model::run(cmd),
+            Command::Serve(args) => serve::run(args),
+        }
+    }
+}
+
+/// Where `netball` keeps its data: `$NETBALL_DATA`, else `~/.local/share/netball`.
+fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("NETBALL_DATA") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    home.join(".local/share/netball")
+}
+
+/// The model used when none is named: `<data dir>/models/default.bpk`.
+fn default_model_path() -> PathBuf {
+    data_dir().join("models").join("default.bpk")
+}

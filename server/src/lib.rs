@@ -1,0 +1,13 @@
+//! The netball analysis server: what runs natively around the shared analysis core.
+//!
+//! - [`device`]: choosing the GPU (Burn's Vulkan backend) or the CPU (Flex) at run time.
+//! - [`decode`]: reading images and streaming video frames (FFmpeg).
+//! - [`model_import`]: reading Ultralytics checkpoints and the project's model files.
+//! - [`annotate`]: drawing detections onto a frame.
+//! - [`serve`]: the HTTP server that hands the browser app and the model to users.
+
+pub mod annotate;
+pub mod decode;
+pub mod device;
+pub mod model_import;
+pub mod serve;

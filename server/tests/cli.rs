@@ -1,0 +1,244 @@
+//! The `netball` binary on good and bad input: bad input gets a clear error, never a panic.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn netball(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_netball"))
+        .args(args)
+        .env(
+            "NETBALL_DATA",
+            std::env::temp_dir().join("netball-cli-test-data-unused"),
+        )
+        .output()
+        .expect("the binary runs")
+}
+
+fn os(s: &(impl AsRef<std::ffi::OsStr> + ?Sized)) -> &std::ffi::OsStr {
+    s.as_ref()
+}
+
+/// Runs, expects failure with `needle` in the message and no panic.
+fn fails_with(args: &[&std::ffi::OsStr], needle: &str) {
+    let out = netball(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "{args:?} should fail; stderr: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    assert!(
+        stderr.contains(needle),
+        "{args:?}: expected `{needle}` in: {stderr}"
+    );
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+#[test]
+fn import_then_detect_an_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("fall.bpk");
+    let out = netball(&[
+        os("model"),
+        os("import"),
+        common::best_pt().as_os_str(),
+        os("--out"),
+        model.as_os_str(),
+        os("--classes"),
+        os("Normal,Fall"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let size = std::fs::metadata(&model).unwrap().len();
+    assert!(size < 25_000_000, "fp16 weights stay fp16: {size} bytes");
+
+    let annotated = dir.path().join("out.png");
+    let out = netball(&[
+        os("detect"),
+        common::basketball().as_os_str(),
+        os("--weights"),
+        model.as_os_str(),
+        os("--device"),
+        os("cpu"),
+        os("--annotated"),
+        annotated.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["width"], 640);
+    assert_eq!(report["model"]["classes"][0], "Normal");
+    let dets = report["frames"][0]["detections"].as_array().unwrap();
+    assert!(!dets.is_empty(), "people are in the picture");
+    assert!(
+        dets.iter()
+            .all(|d| d["label"] == "Normal" || d["label"] == "Fall")
+    );
+    let info = netball(&[os("model"), os("info"), model.as_os_str()]);
+    let info: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    assert_eq!(
+        (info["scale"].as_str(), info["input_size"].as_u64()),
+        (Some("s"), Some(640))
+    );
+    let img = ::image::open(&annotated).unwrap();
+    assert_eq!((img.width(), img.height()), (640, 480));
+}
+
+#[test]
+fn detect_a_video_in_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let annotated = dir.path().join("video.png");
+    let out = netball(&[
+        os("detect"),
+        common::vtest().as_os_str(),
+        os("--weights"),
+        common::best_pt().as_os_str(),
+        os("--device"),
+        os("cpu"),
+        os("--max-frames"),
+        os("5"),
+        os("--batch"),
+        os("2"),
+        os("--annotated"),
+        annotated.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let frames = report["frames"].as_array().unwrap();
+    assert_eq!(frames.len(), 5);
+    assert_eq!(
+        (report["width"].as_u64(), report["height"].as_u64()),
+        (Some(768), Some(576))
+    );
+    assert!(
+        frames
+            .iter()
+            .any(|f| !f["detections"].as_array().unwrap().is_empty())
+    );
+    assert!(annotated.is_file());
+}
+
+#[test]
+fn bad_weights_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = common::basketball();
+    let pt = std::fs::read(common::best_pt()).unwrap();
+    let truncated = write(dir.path(), "truncated.pt", &pt[..pt.len() / 3]);
+    let garbage = write(dir.path(), "garbage.pt", b"this is not a checkpoint");
+    let garbage_bpk = write(dir.path(), "garbage.bpk", &[0u8; 64]);
+    let wrong = write(dir.path(), "weights.onnx", b"x");
+    let detect = |w: &Path, needle: &str| {
+        fails_with(
+            &[
+                os("detect"),
+                img.as_os_str(),
+                os("--weights"),
+                w.as_os_str(),
+                os("--device"),
+                os("cpu"),
+            ],
+            needle,
+        )
+    };
+    detect(&truncated, "truncated.pt");
+    detect(&garbage, "not a readable PyTorch checkpoint");
+    detect(&garbage_bpk, "not a usable model file");
+    detect(&wrong, "unsupported weights format");
+    detect(&dir.path().join("missing.bpk"), "missing.bpk");
+}
+
+#[test]
+fn bad_media_gets_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let weights = common::best_pt();
+    let png = std::fs::read(common::basketball()).unwrap();
+    let avi = std::fs::read(common::vtest()).unwrap();
+    let cases = [
+        (
+            write(dir.path(), "truncated.png", &png[..png.len() / 2]),
+            "not a decodable image",
+        ),
+        (
+            write(dir.path(), "noise.mp4", &[7u8; 4096]),
+            "not a readable video",
+        ),
+        (
+            write(dir.path(), "truncated.avi", &avi[..2048]),
+            "truncated.avi",
+        ),
+        (dir.path().join("missing.png"), "missing.png"),
+    ];
+    for (input, needle) in cases {
+        fails_with(
+            &[
+                os("detect"),
+                input.as_os_str(),
+                os("--weights"),
+                weights.as_os_str(),
+                os("--device"),
+                os("cpu"),
+            ],
+            needle,
+        );
+    }
+}
+
+#[test]
+fn gpu_without_a_gpu_is_an_error_and_auto_falls_back() {
+    // This machine (and CI) has no GPU: `gpu` must refuse, `auto` must run on the CPU.
+    let img = common::basketball();
+    let weights = common::best_pt();
+    let dir = tempfile::tempdir().unwrap();
+    let annotated = dir.path().join("a.png");
+    let args = |device: &'static str| {
+        vec![
+            os("detect").to_owned(),
+            img.clone().into_os_string(),
+            os("--weights").to_owned(),
+            weights.clone().into_os_string(),
+            os("--device").to_owned(),
+            os(device).to_owned(),
+            os("--annotated").to_owned(),
+            annotated.clone().into_os_string(),
+        ]
+    };
+    let gpu = args("gpu");
+    let refs: Vec<_> = gpu.iter().map(|s| s.as_os_str()).collect();
+    let out = netball(&refs);
+    if out.status.success() {
+        eprintln!("a GPU is present here; the no-GPU checks do not apply");
+        return;
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no GPU is available"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let auto = args("auto");
+    let refs: Vec<_> = auto.iter().map(|s| s.as_os_str()).collect();
+    let out = netball(&refs);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("running on the CPU"),
+        "one clear log line: {stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["device"].as_str().unwrap().starts_with("CPU"));
+}
