@@ -50,7 +50,7 @@ pub fn import_checkpoint(path: &Path) -> Result<ModelFile> {
             .map(|i| format!("class{i}"))
             .collect(),
         input_size: input_size
-            .filter(|s| s % 32 == 0)
+            .filter(|s| s.is_multiple_of(32))
             .unwrap_or(DEFAULT_INPUT_SIZE),
     };
     ModelFile::new(info, tensors)

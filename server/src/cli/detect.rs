@@ -47,6 +47,15 @@ struct FrameResult {
     detections: Vec<Detection>,
 }
 
+/// Everything detected in one input.
+struct Detected {
+    width: u32,
+    height: u32,
+    frames: Vec<FrameResult>,
+    /// The frame drawn in the annotated image (the one with the most detections) and its index.
+    showcase: (u64, Frame),
+}
+
 #[derive(Serialize)]
 struct Report<'a> {
     input: &'a Path,
@@ -86,7 +95,12 @@ pub fn run(args: DetectArgs) -> Result<()> {
         args.input.with_file_name(name)
     });
 
-    let (width, height, frames, best) = match kind {
+    let Detected {
+        width,
+        height,
+        frames,
+        showcase,
+    } = match kind {
         MediaKind::Image => {
             let frame = decode::image::read(&args.input)?;
             let start = Instant::now();
@@ -97,16 +111,21 @@ pub fn run(args: DetectArgs) -> Result<()> {
                 seconds: None,
                 detections,
             };
-            (frame.width(), frame.height(), vec![result], (0, frame))
+            Detected {
+                width: frame.width(),
+                height: frame.height(),
+                frames: vec![result],
+                showcase: (0, frame),
+            }
         }
         MediaKind::Video => detect_video(&detector, &args)?,
     };
     let best_detections = &frames
         .iter()
-        .find(|f| f.index == best.0)
+        .find(|f| f.index == showcase.0)
         .expect("the annotated frame is one of the results")
         .detections;
-    annotate::draw(&best.1, best_detections)
+    annotate::draw(&showcase.1, best_detections)
         .save(&annotated)
         .with_context(|| format!("writing {}", annotated.display()))?;
 
@@ -127,12 +146,8 @@ fn detect(detector: &Detector, frames: &[Frame]) -> Result<Vec<Vec<Detection>>> 
     Ok(pollster::block_on(detector.detect(frames))?)
 }
 
-/// Streams the video through the detector in batches. Returns the frame size, the results,
-/// and the frame with the most detections (the one drawn in the annotated image).
-fn detect_video(
-    detector: &Detector,
-    args: &DetectArgs,
-) -> Result<(u32, u32, Vec<FrameResult>, (u64, Frame))> {
+/// Streams the video through the detector in batches.
+fn detect_video(detector: &Detector, args: &DetectArgs) -> Result<Detected> {
     let video = VideoFrames::open(&args.input)?;
     let (width, height) = (video.width(), video.height());
     let limit = args.max_frames.unwrap_or(u64::MAX);
@@ -166,5 +181,10 @@ fn detect_video(
         results.len(),
         results.len() as f64 / elapsed
     );
-    Ok((width, height, results, (index, frame)))
+    Ok(Detected {
+        width,
+        height,
+        frames: results,
+        showcase: (index, frame),
+    })
 }

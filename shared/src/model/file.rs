@@ -50,7 +50,7 @@ impl ModelInfo {
         if self.classes.is_empty() {
             return Err(ModelError::BadInfo("no class names".into()));
         }
-        if self.input_size == 0 || self.input_size % 32 != 0 || self.input_size > 4096 {
+        if self.input_size == 0 || !self.input_size.is_multiple_of(32) || self.input_size > 4096 {
             return Err(ModelError::BadInfo(format!(
                 "input size {} is not a multiple of 32 between 32 and 4096",
                 self.input_size
