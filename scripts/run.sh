@@ -14,11 +14,18 @@ assets="${NETBALL_ASSETS:-$HOME/.cache/netball-assets}"
 bash scripts/setup.sh
 bash scripts/fetch-assets.sh
 cargo build --release --locked -p netball-server
-trunk build --release
 netball=target/release/netball
 
 $netball model info "${NETBALL_DATA:-$HOME/.local/share/netball}/models/default.bpk" >/dev/null 2>&1 ||
-  $netball model import "$assets/fall/best.pt"
+  $netball model import "$assets/fall/best.pt" --classes Normal,Fall
 $netball detect "$assets/opencv/basketball1.png" --annotated target/demo.detections.png
 echo "annotated demo image: target/demo.detections.png"
-exec $netball serve --addr "${NETBALL_ADDR:-127.0.0.1:8080}"
+
+# The browser app is not yet verified end to end (see README): a failed build is reported and
+# the detection above still stands.
+if trunk build --release; then
+  exec $netball serve --addr "${NETBALL_ADDR:-127.0.0.1:8080}"
+else
+  echo "run: the browser app did not build; not serving it" >&2
+  exit 1
+fi
