@@ -1,0 +1,3 @@
+//! The app's pages. There is one so far.
+
+pub mod analysis;
