@@ -91,9 +91,13 @@ impl Head {
         let distances = dfl(Tensor::cat(boxes, 2), &device);
         let classes = sigmoid(Tensor::cat(classes, 2));
 
+        // The constants follow the network's float type, so a model cast to f16 runs in f16.
+        let dtype = distances.dtype();
         let (points, strides) = anchor_grid(&sizes);
-        let points = Tensor::<3>::from_data(TensorData::new(points, [1, 2, anchors]), &device);
-        let strides = Tensor::<3>::from_data(TensorData::new(strides, [1, 1, anchors]), &device);
+        let points =
+            Tensor::<3>::from_data(TensorData::new(points, [1, 2, anchors]), &device).cast(dtype);
+        let strides =
+            Tensor::<3>::from_data(TensorData::new(strides, [1, 1, anchors]), &device).cast(dtype);
 
         // Distances to the left/top and right/bottom edges, in grid units.
         let near = distances.clone().narrow(1, 0, 2);
@@ -113,7 +117,8 @@ fn dfl(logits: Tensor<3>, device: &Device) -> Tensor<3> {
     let [batch, _, anchors] = logits.dims();
     let probs = softmax(logits.reshape([batch, 4, REG_MAX, anchors]), 2);
     let bins: Vec<f32> = (0..REG_MAX).map(|i| i as f32).collect();
-    let bins = Tensor::<4>::from_data(TensorData::new(bins, [1, 1, REG_MAX, 1]), device);
+    let bins = Tensor::<4>::from_data(TensorData::new(bins, [1, 1, REG_MAX, 1]), device)
+        .cast(probs.dtype());
     (probs * bins).sum_dim(2).reshape([batch, 4, anchors])
 }
 

@@ -1,7 +1,7 @@
 //! The whole YOLOv8 detector: backbone, neck, head.
 
-use burn::module::Module;
-use burn::tensor::{Device, Tensor};
+use burn::module::{Module, ModuleMapper, Param};
+use burn::tensor::{Device, FloatDType, Tensor};
 use serde::{Deserialize, Serialize};
 
 use super::Scale;
@@ -48,6 +48,22 @@ impl YoloV8 {
     pub fn num_classes(&self) -> usize {
         self.head.num_classes
     }
+
+    /// The same network with every weight stored as `dtype`, e.g. f16 on a GPU with fast half
+    /// precision. Feed it inputs of that type; it returns that type.
+    pub fn with_float_dtype(self, dtype: FloatDType) -> Self {
+        self.map(&mut CastWeights(dtype))
+    }
+}
+
+/// Casts every float parameter of a module.
+struct CastWeights(FloatDType);
+
+impl ModuleMapper for CastWeights {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let dtype = self.0;
+        param.map(|t| t.cast(dtype))
+    }
 }
 
 #[cfg(test)]
@@ -77,5 +93,31 @@ mod tests {
         }
         .init(&Device::flex());
         assert_eq!(model.num_params(), 3_151_888);
+    }
+
+    #[test]
+    fn half_precision_model_runs_in_half_precision() {
+        use burn::tensor::{DType, Distribution};
+
+        let device = Device::flex();
+        let model = YoloV8Config {
+            scale: Scale::N,
+            num_classes: 2,
+        }
+        .init(&device);
+        let input = Tensor::<4>::random([1, 3, 64, 64], Distribution::Uniform(0.0, 1.0), &device);
+        let full = model.clone().forward(input.clone());
+        let half = model
+            .with_float_dtype(FloatDType::F16)
+            .forward(input.cast(FloatDType::F16));
+        assert_eq!(half.dtype(), DType::F16);
+        let half = half.cast(FloatDType::F32);
+        let error = (half - full.clone())
+            .powf_scalar(2.0)
+            .sum()
+            .sqrt()
+            .into_scalar::<f32>()
+            / full.powf_scalar(2.0).sum().sqrt().into_scalar::<f32>();
+        assert!(error < 1e-2, "relative L2 error {error}");
     }
 }
