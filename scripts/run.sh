@@ -21,11 +21,5 @@ $netball model info "${NETBALL_DATA:-$HOME/.local/share/netball}/models/default.
 $netball detect "$assets/opencv/basketball1.png" --annotated target/demo.detections.png
 echo "annotated demo image: target/demo.detections.png"
 
-# The browser app is not yet verified end to end (see README): a failed build is reported and
-# the detection above still stands.
-if trunk build --release; then
-  exec $netball serve --addr "${NETBALL_ADDR:-127.0.0.1:8080}"
-else
-  echo "run: the browser app did not build; not serving it" >&2
-  exit 1
-fi
+trunk build --release --locked
+exec $netball serve --addr "${NETBALL_ADDR:-127.0.0.1:8080}"
