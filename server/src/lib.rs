@@ -4,9 +4,11 @@
 //! - [`decode`]: reading images and streaming video frames (FFmpeg).
 //! - [`model_import`]: reading Ultralytics checkpoints and the project's model files.
 //! - [`annotate`]: drawing detections onto a frame.
+//! - [`bench`]: a device's agreement with the CPU and its detector throughput.
 //! - [`serve`]: the HTTP server that hands the browser app and the model to users.
 
 pub mod annotate;
+pub mod bench;
 pub mod decode;
 pub mod device;
 pub mod model_import;

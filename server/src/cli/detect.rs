@@ -5,7 +5,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use netball_server::decode::{self, MediaKind, video::VideoFrames};
+#[cfg(feature = "video")]
+use netball_server::decode::video::VideoFrames;
+use netball_server::decode::{self, MediaKind};
 use netball_server::device::{self, DeviceChoice};
 use netball_server::{annotate, model_import};
 use netball_shared::{DetectConfig, Detection, Detector, Frame};
@@ -118,7 +120,14 @@ pub fn run(args: DetectArgs) -> Result<()> {
                 showcase: (0, frame),
             }
         }
+        #[cfg(feature = "video")]
         MediaKind::Video => detect_video(&detector, &args)?,
+        #[cfg(not(feature = "video"))]
+        MediaKind::Video => anyhow::bail!(
+            "{} is not an image this build can read, and it reads no video (built without \
+             the `video` feature)",
+            args.input.display()
+        ),
     };
     let best_detections = &frames
         .iter()
@@ -147,6 +156,7 @@ fn detect(detector: &Detector, frames: &[Frame]) -> Result<Vec<Vec<Detection>>> 
 }
 
 /// Streams the video through the detector in batches.
+#[cfg(feature = "video")]
 fn detect_video(detector: &Detector, args: &DetectArgs) -> Result<Detected> {
     let video = VideoFrames::open(&args.input)?;
     let (width, height) = (video.width(), video.height());

@@ -1,5 +1,6 @@
 //! The `netball` command line.
 
+mod bench;
 mod detect;
 mod model;
 mod serve;
@@ -25,6 +26,8 @@ enum Command {
     Model(model::ModelCommand),
     /// Serve the browser app and the model.
     Serve(serve::ServeArgs),
+    /// Check a device against the CPU on real weights and measure detector throughput.
+    Bench(bench::BenchArgs),
 }
 
 impl Cli {
@@ -33,6 +36,7 @@ impl Cli {
             Command::Detect(args) => detect::run(args),
             Command::Model(cmd) => model::run(cmd),
             Command::Serve(args) => serve::run(args),
+            Command::Bench(args) => bench::run(args),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Reading frames from files: still images with the `image` crate, video with FFmpeg.
 
 pub mod image;
+#[cfg(feature = "video")]
 pub mod video;
 
 use std::path::Path;
