@@ -3,8 +3,9 @@
 //! model file — on both of the app's inference paths (WebGPU and the CPU fallback).
 //!
 //! Needs `trunk build --release` first, the assets from `scripts/fetch-assets.sh`, and
-//! `chromium` + `chromium-driver`. Slow: each path runs YOLOv8s at 640 px in a browser without a
-//! GPU (seconds to minutes). Run with `cargo test -p netball-e2e --release -- --nocapture`.
+//! `chromium` + `chromium-driver`; `scripts/test.sh` provides all three. Slow: each path runs
+//! YOLOv8s at 640 px in a browser without a GPU (about 8 s on the CPU path and 55 s on
+//! SwiftShader's WebGPU on 2 cores). Run alone with `cargo test -p netball-e2e -- --nocapture`.
 
 mod support;
 
