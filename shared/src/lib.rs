@@ -8,7 +8,9 @@
 //! - [`detect`]: letterbox preprocessing, box decoding, class-aware NMS and the [`Detector`]
 //!   that ties them to a model on any Burn device.
 //! - [`frame`]: the RGB image type every stage takes.
+//! - [`court`]: court geometry in metres, the playing areas and the positions' allowed areas.
 
+pub mod court;
 pub mod detect;
 pub mod frame;
 pub mod model;
