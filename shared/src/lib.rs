@@ -8,8 +8,10 @@
 //! - [`detect`]: letterbox preprocessing, box decoding, class-aware NMS and the [`Detector`]
 //!   that ties them to a model on any Burn device.
 //! - [`frame`]: the RGB image type every stage takes.
+//! - [`camera`]: a pinhole camera and the floor homography between court metres and pixels.
 //! - [`court`]: court geometry in metres, the playing areas and the positions' allowed areas.
 
+pub mod camera;
 pub mod court;
 pub mod detect;
 pub mod frame;

@@ -1,0 +1,82 @@
+//! A plane-to-plane projective map: court floor (metres) to image (pixels) and back.
+
+use serde::{Deserialize, Serialize};
+
+use crate::court::CourtPoint;
+
+/// A 3x3 homography, row-major, mapping court floor points to image pixels. Its inverse maps
+/// a player's ground point in the image back onto the court.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Homography(pub [[f64; 3]; 3]);
+
+impl Homography {
+    /// The pixel a court point lands on, or `None` for points on the horizon line (or behind
+    /// the camera for a homography made from one).
+    pub fn court_to_image(&self, p: CourtPoint) -> Option<[f64; 2]> {
+        apply(&self.0, f64::from(p.x), f64::from(p.y))
+    }
+
+    /// The court point seen at a pixel, or `None` where the pixel shows no floor point.
+    pub fn image_to_court(&self, pixel: [f64; 2]) -> Option<CourtPoint> {
+        let inverse = invert(&self.0)?;
+        let [x, y] = apply(&inverse, pixel[0], pixel[1])?;
+        Some(CourtPoint::new(x as f32, y as f32))
+    }
+
+    /// The inverse map (image to court), `None` when the homography is singular.
+    pub fn inverse(&self) -> Option<Homography> {
+        invert(&self.0).map(Homography)
+    }
+}
+
+/// Applies `m` to `(x, y, 1)`; points whose homogeneous coordinate is zero or negative are not
+/// visible (for a camera's homography, negative means behind it).
+fn apply(m: &[[f64; 3]; 3], x: f64, y: f64) -> Option<[f64; 2]> {
+    let [a, b, c] = m.map(|row| row[0] * x + row[1] * y + row[2]);
+    (c > f64::EPSILON).then(|| [a / c, b / c])
+}
+
+/// Inverse by the adjugate; `None` when the determinant is (numerically) zero. The exact inverse
+/// keeps the sign convention: a pixel of a visible floor point maps back with a positive
+/// homogeneous coordinate.
+fn invert(m: &[[f64; 3]; 3]) -> Option<[[f64; 3]; 3]> {
+    let cof =
+        |r0: usize, r1: usize, c0: usize, c1: usize| m[r0][c0] * m[r1][c1] - m[r0][c1] * m[r1][c0];
+    let adj = [
+        [cof(1, 2, 1, 2), -cof(0, 2, 1, 2), cof(0, 1, 1, 2)],
+        [-cof(1, 2, 0, 2), cof(0, 2, 0, 2), -cof(0, 1, 0, 2)],
+        [cof(1, 2, 0, 1), -cof(0, 2, 0, 1), cof(0, 1, 0, 1)],
+    ];
+    let det = m[0][0] * adj[0][0] + m[0][1] * adj[1][0] + m[0][2] * adj[2][0];
+    let scale = m.iter().flatten().fold(0.0f64, |s, v| s.max(v.abs()));
+    if det.abs() <= 1e-12 * scale.powi(3) {
+        return None;
+    }
+    Some(adj.map(|row| row.map(|v| v / det)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inverse_round_trips() {
+        let h = Homography([[40.0, -5.0, 300.0], [2.0, 30.0, 120.0], [0.001, 0.02, 1.0]]);
+        for p in [
+            CourtPoint::new(0.0, 0.0),
+            CourtPoint::new(15.25, 7.625),
+            CourtPoint::new(30.5, 15.25),
+        ] {
+            let pixel = h.court_to_image(p).unwrap();
+            let back = h.image_to_court(pixel).unwrap();
+            assert!(back.distance(p) < 1e-4, "{p:?} -> {pixel:?} -> {back:?}");
+        }
+    }
+
+    #[test]
+    fn singular_maps_have_no_inverse() {
+        let h = Homography([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 0.0, 1.0]]);
+        assert!(h.inverse().is_none());
+        assert!(h.image_to_court([1.0, 1.0]).is_none());
+    }
+}

@@ -1,0 +1,9 @@
+//! Cameras and the court floor's image: a pinhole camera (for the simulator and for
+//! calibrated broadcasts) and the floor homography that maps a player's ground point in the
+//! image to metres on the court.
+
+mod homography;
+mod pinhole;
+
+pub use homography::Homography;
+pub use pinhole::{PinholeCamera, WorldPoint};
