@@ -164,37 +164,40 @@ mod tests {
         CourtDimensions::default()
     }
 
+    /// One point in each region, low x to high x, with its area for a team attacking the low
+    /// end and for one attacking the high end.
+    const REGIONS: [(CourtPoint, Area, Area); 5] = [
+        (
+            CourtPoint::new(2.0, 7.6),
+            Area::AttackingCircle,
+            Area::DefendingCircle,
+        ),
+        (
+            CourtPoint::new(8.0, 2.0),
+            Area::AttackingThird,
+            Area::DefendingThird,
+        ),
+        (
+            CourtPoint::new(15.0, 1.0),
+            Area::CentreThird,
+            Area::CentreThird,
+        ),
+        (
+            CourtPoint::new(25.0, 14.0),
+            Area::DefendingThird,
+            Area::AttackingThird,
+        ),
+        (
+            CourtPoint::new(29.0, 8.0),
+            Area::DefendingCircle,
+            Area::AttackingCircle,
+        ),
+    ];
+
     #[test]
     fn each_region_maps_to_its_area_from_both_sides() {
         let d = court();
-        let cases = [
-            (
-                CourtPoint::new(2.0, 7.6),
-                Area::AttackingCircle,
-                Area::DefendingCircle,
-            ),
-            (
-                CourtPoint::new(8.0, 2.0),
-                Area::AttackingThird,
-                Area::DefendingThird,
-            ),
-            (
-                CourtPoint::new(15.0, 1.0),
-                Area::CentreThird,
-                Area::CentreThird,
-            ),
-            (
-                CourtPoint::new(25.0, 14.0),
-                Area::DefendingThird,
-                Area::AttackingThird,
-            ),
-            (
-                CourtPoint::new(29.0, 8.0),
-                Area::DefendingCircle,
-                Area::AttackingCircle,
-            ),
-        ];
-        for (p, low_attacker, high_attacker) in cases {
+        for (p, low_attacker, high_attacker) in REGIONS {
             assert_eq!(
                 d.areas_at(p, End::Low),
                 AreaSet::of(&[low_attacker]),
@@ -229,13 +232,7 @@ mod tests {
     fn distance_is_zero_inside_and_grows_outside() {
         let d = court();
         for area in Area::ALL {
-            for p in [
-                CourtPoint::new(2.0, 7.6),
-                CourtPoint::new(8.0, 2.0),
-                CourtPoint::new(15.0, 1.0),
-                CourtPoint::new(25.0, 14.0),
-                CourtPoint::new(29.0, 8.0),
-            ] {
+            for (p, _, _) in REGIONS {
                 let inside = d.areas_at(p, End::Low).contains(area);
                 let distance = d.distance_to_area(p, area, End::Low);
                 assert_eq!(distance == 0.0, inside, "{area:?} at {p:?}: {distance}");

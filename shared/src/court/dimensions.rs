@@ -12,7 +12,7 @@ pub struct CourtPoint {
 }
 
 impl CourtPoint {
-    pub fn new(x: f32, y: f32) -> Self {
+    pub const fn new(x: f32, y: f32) -> Self {
         Self { x, y }
     }
 
