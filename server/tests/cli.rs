@@ -242,3 +242,53 @@ fn gpu_without_a_gpu_is_an_error_and_auto_falls_back() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["device"].as_str().unwrap().starts_with("CPU"));
 }
+
+#[test]
+fn bench_reports_throughput_and_refuses_bad_batches() {
+    let out = netball(&[
+        os("bench"),
+        os("--device"),
+        os("cpu"),
+        os("--weights"),
+        common::best_pt().as_os_str(),
+        os("--images"),
+        common::basketball().as_os_str(),
+        os("--scales"),
+        os("s"),
+        os("--batches"),
+        os("1"),
+        os("--seconds"),
+        os("0"),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("The device is the CPU: no comparison."),
+        "{stdout}"
+    );
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("| s | real | 1 |"))
+        .unwrap_or_else(|| panic!("no throughput row for s, batch 1: {stdout}"));
+    let images_per_second: f64 = row.split('|').nth(4).unwrap().trim().parse().unwrap();
+    assert!(images_per_second > 0.0, "{row}");
+
+    fails_with(
+        &[
+            os("bench"),
+            os("--device"),
+            os("cpu"),
+            os("--weights"),
+            common::best_pt().as_os_str(),
+            os("--images"),
+            common::basketball().as_os_str(),
+            os("--batches"),
+            os("0"),
+        ],
+        "batch sizes must be at least 1",
+    );
+}
