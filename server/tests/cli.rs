@@ -243,23 +243,40 @@ fn gpu_without_a_gpu_is_an_error_and_auto_falls_back() {
     assert!(report["device"].as_str().unwrap().starts_with("CPU"));
 }
 
-#[test]
-fn bench_reports_throughput_and_refuses_bad_batches() {
-    let out = netball(&[
+/// `netball bench` on the CPU with the real weights and image, plus `extra`.
+fn bench_args<'a>(
+    weights: &'a Path,
+    image: &'a Path,
+    extra: &[&'a std::ffi::OsStr],
+) -> Vec<&'a std::ffi::OsStr> {
+    let mut args = vec![
         os("bench"),
         os("--device"),
         os("cpu"),
         os("--weights"),
-        common::best_pt().as_os_str(),
+        weights.as_os_str(),
         os("--images"),
-        common::basketball().as_os_str(),
-        os("--scales"),
-        os("s"),
-        os("--batches"),
-        os("1"),
-        os("--seconds"),
-        os("0"),
-    ]);
+        image.as_os_str(),
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn bench_reports_throughput_and_refuses_bad_batches() {
+    let (weights, image) = (common::best_pt(), common::basketball());
+    let out = netball(&bench_args(
+        &weights,
+        &image,
+        &[
+            os("--scales"),
+            os("s"),
+            os("--batches"),
+            os("1"),
+            os("--seconds"),
+            os("0"),
+        ],
+    ));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -278,17 +295,7 @@ fn bench_reports_throughput_and_refuses_bad_batches() {
     assert!(images_per_second > 0.0, "{row}");
 
     fails_with(
-        &[
-            os("bench"),
-            os("--device"),
-            os("cpu"),
-            os("--weights"),
-            common::best_pt().as_os_str(),
-            os("--images"),
-            common::basketball().as_os_str(),
-            os("--batches"),
-            os("0"),
-        ],
+        &bench_args(&weights, &image, &[os("--batches"), os("0")]),
         "batch sizes must be at least 1",
     );
 }
