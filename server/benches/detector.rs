@@ -16,15 +16,11 @@ use netball_server::decode::image;
 use netball_server::model_import::import_checkpoint;
 use netball_shared::detect::letterbox_batch;
 
-const ORT_VERSION: &str = "1.32.0";
+/// The test assets, found the same way the tests find them.
+#[path = "../tests/common/mod.rs"]
+mod common;
 
-fn assets() -> PathBuf {
-    std::env::var_os("NETBALL_ASSETS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/netball-assets")
-        })
-}
+const ORT_VERSION: &str = "1.32.0";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -97,13 +93,12 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(16);
-    let assets = assets();
     let device = Device::flex();
-    let (_, model) = import_checkpoint(&assets.join("fall/best.pt"))
-        .expect("run scripts/fetch-assets.sh first")
+    let (_, model) = import_checkpoint(&common::best_pt())
+        .expect("importing the checkpoint")
         .load(&device)
         .unwrap();
-    let frame = image::read(&assets.join("opencv/basketball1.png")).unwrap();
+    let frame = image::read(&common::basketball()).unwrap();
     let (input, _) = letterbox_batch(&[frame], 640, &device);
 
     let raw = workspace().join("target/bench-input.f32");
@@ -121,7 +116,7 @@ fn main() {
     let out = Command::new(python)
         .arg(workspace().join("server/benches/onnxruntime_baseline.py"))
         .arg("--model")
-        .arg(assets.join("fall/best_fp16.onnx"))
+        .arg(common::best_onnx())
         .arg("--input")
         .arg(&raw)
         .args([

@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use burn::tensor::{DType, Device, FloatDType, Tensor};
-use netball_shared::detect::{decode, letterbox_batch, non_max_suppression};
+use burn::tensor::{Device, FloatDType, Tensor};
+use netball_shared::detect::letterbox_batch;
 use netball_shared::{DetectConfig, Detection, Frame, ModelInfo, YoloV8};
 
 /// The float type the network computes in.
@@ -54,12 +54,9 @@ impl Placed {
         let input = input.cast(self.precision.dtype());
         let out = self.model.forward(input);
         let [_, _, anchors] = out.dims();
-        let out = if out.dtype() == DType::F32 {
-            out
-        } else {
-            out.cast(FloatDType::F32)
-        };
+        // A no-op for an f32 network.
         let values = out
+            .cast(FloatDType::F32)
             .into_data()
             .try_into_vec::<f32>()
             .expect("the output was cast to f32");
@@ -75,15 +72,7 @@ impl Placed {
     ) -> (Vec<f32>, Vec<Vec<Detection>>) {
         let (input, letterboxes) = letterbox_batch(frames, info.input_size, &self.device);
         let (raw, anchors) = self.forward(input);
-        let per_image = raw.len() / frames.len();
-        let detections = letterboxes
-            .iter()
-            .zip(raw.chunks_exact(per_image))
-            .map(|(lb, raw)| {
-                let candidates = decode(raw, anchors, &info.classes, lb, config.confidence);
-                non_max_suppression(candidates, config.iou, config.max_detections)
-            })
-            .collect();
+        let detections = config.postprocess(&raw, anchors, &letterboxes, &info.classes);
         (raw, detections)
     }
 }
@@ -154,8 +143,6 @@ pub fn agreement(reference: &[Detection], candidate: &[Detection]) -> Agreement 
 /// Images per second at one batch size.
 #[derive(Clone, Copy, Debug)]
 pub struct Throughput {
-    pub batch: usize,
-    pub batches_timed: usize,
     pub images_per_second: f64,
 }
 
@@ -185,8 +172,6 @@ pub fn throughput(
         timed += 1;
     }
     Throughput {
-        batch,
-        batches_timed: timed,
         images_per_second: (timed * batch) as f64 / start.elapsed().as_secs_f64(),
     }
 }

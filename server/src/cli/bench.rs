@@ -61,8 +61,10 @@ pub fn run(args: BenchArgs) -> Result<()> {
     );
     let selected = device::select(args.device)?;
     let cpu = Device::flex();
+    // Loading consumes a model file, and each device needs its own copy: read it twice.
     let load = || model_import::load_weights(&args.weights);
-    let info = load()?.info().clone();
+    let cpu_file = load()?;
+    let info = cpu_file.info().clone();
     let frames = args
         .images
         .iter()
@@ -85,7 +87,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
     );
     println!("- device precision: {:?}\n", args.precision);
 
-    let reference = Placed::new(load()?.load(&cpu)?.1, cpu.clone(), Precision::F32);
+    let reference = Placed::new(cpu_file.load(&cpu)?.1, cpu.clone(), Precision::F32);
     let candidate = Placed::new(
         load()?.load(&selected.device)?.1,
         selected.device.clone(),

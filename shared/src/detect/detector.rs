@@ -4,7 +4,7 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::{Detection, decode, letterbox_batch, non_max_suppression};
+use super::{Detection, Letterbox, decode, letterbox_batch, non_max_suppression};
 use crate::Frame;
 use crate::model::{ModelError, ModelFile, ModelInfo, YoloV8};
 
@@ -26,6 +26,31 @@ impl Default for DetectConfig {
             iou: 0.7,
             max_detections: 300,
         }
+    }
+}
+
+impl DetectConfig {
+    /// Turns a batch's raw model output (`[n, 4 + classes, anchors]`, row-major) into one
+    /// detection list per image, best first: decode through each image's letterbox, then NMS.
+    pub fn postprocess(
+        &self,
+        raw: &[f32],
+        anchors: usize,
+        letterboxes: &[Letterbox],
+        classes: &[String],
+    ) -> Vec<Vec<Detection>> {
+        if letterboxes.is_empty() {
+            return Vec::new();
+        }
+        let per_image = raw.len() / letterboxes.len();
+        letterboxes
+            .iter()
+            .zip(raw.chunks_exact(per_image))
+            .map(|(lb, raw)| {
+                let candidates = decode(raw, anchors, classes, lb, self.confidence);
+                non_max_suppression(candidates, self.iou, self.max_detections)
+            })
+            .collect()
     }
 }
 
@@ -100,15 +125,8 @@ impl Detector {
         }
         let (input, letterboxes) = letterbox_batch(frames, self.info.input_size, &self.device);
         let (raw, anchors) = self.raw_from_input(input).await?;
-        let per_image = raw.len() / frames.len();
-        Ok(letterboxes
-            .iter()
-            .zip(raw.chunks_exact(per_image))
-            .map(|(lb, raw)| {
-                let candidates =
-                    decode(raw, anchors, &self.info.classes, lb, self.config.confidence);
-                non_max_suppression(candidates, self.config.iou, self.config.max_detections)
-            })
-            .collect())
+        Ok(self
+            .config
+            .postprocess(&raw, anchors, &letterboxes, &self.info.classes))
     }
 }
