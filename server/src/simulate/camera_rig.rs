@@ -29,16 +29,37 @@ pub struct Projection {
 }
 
 impl Projection {
-    /// The pixel where a point in the hall appears, with the lens's distortion.
+    /// The pixel where a point in the hall appears, with the lens's distortion. `None` behind
+    /// the camera, and for barrel distortion beyond the radius where the model folds back
+    /// (`1 + 3 k1 r² <= 0`): no real lens images such points.
     pub fn project(&self, p: WorldPoint) -> Option<[f32; 2]> {
+        self.distort(p, false)
+    }
+
+    /// As [`Projection::project`], but points beyond the fold land on the edge of what the lens
+    /// reaches: for filling surfaces out to the image's corners, never for truth.
+    pub fn project_to_edge(&self, p: WorldPoint) -> Option<[f32; 2]> {
+        self.distort(p, true)
+    }
+
+    fn distort(&self, p: WorldPoint, clamp: bool) -> Option<[f32; 2]> {
         let [u, v] = self.pinhole.project(p)?;
         if self.k1 == 0.0 {
             return Some([u as f32, v as f32]);
         }
         let f = self.pinhole.focal_px;
         let [cx, cy] = self.pinhole.principal;
-        let (x, y) = ((u - cx) / f, (v - cy) / f);
-        let s = 1.0 + self.k1 * (x * x + y * y);
+        let (mut x, mut y) = ((u - cx) / f, (v - cy) / f);
+        let mut r2 = x * x + y * y;
+        if 1.0 + 3.0 * self.k1 * r2 <= 0.0 {
+            if !clamp {
+                return None;
+            }
+            let fold = -1.0 / (3.0 * self.k1);
+            let shrink = (fold / r2).sqrt();
+            (x, y, r2) = (x * shrink, y * shrink, fold);
+        }
+        let s = 1.0 + self.k1 * r2;
         Some([(cx + x * s * f) as f32, (cy + y * s * f) as f32])
     }
 

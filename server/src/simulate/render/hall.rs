@@ -95,6 +95,7 @@ fn segment(a: [f64; 2], b: [f64; 2]) -> Vec<Vec3> {
 }
 
 fn rectangle(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<Vec3> {
+    // A closed ring of floor points, for the court's outer line.
     let mut ring = segment([x0, y0], [x1, y0]);
     ring.extend(segment([x1, y0], [x1, y1]));
     ring.extend(segment([x1, y1], [x0, y1]));
@@ -140,39 +141,44 @@ pub fn draw_hall(p: &mut Painter, court: &CourtDimensions, style: &HallStyle) {
         if !visible {
             continue;
         }
-        let mut quad = segment(a, b);
-        let top: Vec<Vec3> = quad.iter().rev().map(|q| [q[0], q[1], 8.0]).collect();
-        quad.extend(top);
-        p.polygon(&quad, style.wall, 255);
+        let along = [b[0] - a[0], b[1] - a[1], 0.0];
+        p.surface([a[0], a[1], 0.0], along, [0.0, 0.0, 8.0], 2.0, style.wall);
         // Advertising boards along the foot of the wall, 4 m each.
         let len = (b[0] - a[0]).hypot(b[1] - a[1]);
         let n = (len / 4.0).ceil() as usize;
         for i in 0..n {
-            let f0 = i as f64 / n as f64;
-            let f1 = (i + 1) as f64 / n as f64;
-            let at = |f: f64, z: f64| [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, z];
-            let board = [at(f0, 0.0), at(f1, 0.0), at(f1, 0.9), at(f0, 0.9)];
+            let f = i as f64 / n as f64;
+            let origin = [a[0] + along[0] * f, a[1] + along[1] * f, 0.0];
+            let board = [along[0] / n as f64, along[1] / n as f64, 0.0];
             let colour = style.boards[(i + k) % style.boards.len()];
-            p.polygon(&board, colour, 255);
+            p.surface(origin, board, [0.0, 0.0, 0.9], 2.0, colour);
         }
     }
     // The floor runs out to the walls, and on a side with no wall in view (the camera stands in
     // the stands there) on toward the camera.
     let near = |c: f64, edge: f64, outward: f64| {
         if (c - edge) * outward > 0.0 {
-            c - outward
+            c + outward
         } else {
             edge
         }
     };
-    let floor = rectangle(
-        near(camera[0], -m, -1.0),
-        near(camera[1], -m, -1.0),
-        near(camera[0], l + m, 1.0),
-        near(camera[1], w + m, 1.0),
+    let (x0, y0) = (near(camera[0], -m, -1.0), near(camera[1], -m, -1.0));
+    let (x1, y1) = (near(camera[0], l + m, 1.0), near(camera[1], w + m, 1.0));
+    p.surface(
+        [x0, y0, 0.0],
+        [x1 - x0, 0.0, 0.0],
+        [0.0, y1 - y0, 0.0],
+        1.0,
+        style.surround,
     );
-    p.polygon(&floor, style.surround, 255);
-    p.polygon(&rectangle(0.0, 0.0, l, w), style.court, 255);
+    p.surface(
+        [0.0, 0.0, 0.0],
+        [l, 0.0, 0.0],
+        [0.0, w, 0.0],
+        2.0,
+        style.court,
+    );
     let line_width = f64::from(court.line_width);
     for line in court_lines(court) {
         p.polyline(&line, line_width, 1.0, style.lines, 255);

@@ -63,13 +63,40 @@ impl Painter<'_> {
         paint
     }
 
-    /// A stroke through world points, `width` metres wide (at least `min_px` pixels).
+    /// A stroke through world points, `width` metres wide (at least `min_px` pixels). Points
+    /// the camera cannot image split it into the runs it can.
     pub fn polyline(&mut self, points: &[Vec3], width: f64, min_px: f32, rgb: Rgb, alpha: u8) {
-        let Some(pixels) = self.project_all(points) else {
-            return;
-        };
-        let mid = points[points.len() / 2];
-        let px = (width as f32 * self.projection.scale_at(mid)).max(min_px);
+        let mut run: Vec<[f32; 2]> = Vec::with_capacity(points.len());
+        let mut run_mid = None;
+        for &p in points {
+            match self.project_one(p) {
+                Some(px) => {
+                    run.push(px);
+                    run_mid.get_or_insert(p);
+                }
+                None => {
+                    if let Some(mid) = run_mid.take() {
+                        self.stroke_pixels(&run, mid, width, min_px, rgb, alpha);
+                    }
+                    run.clear();
+                }
+            }
+        }
+        if let Some(mid) = run_mid {
+            self.stroke_pixels(&run, mid, width, min_px, rgb, alpha);
+        }
+    }
+
+    fn stroke_pixels(
+        &mut self,
+        pixels: &[[f32; 2]],
+        at: Vec3,
+        width: f64,
+        min_px: f32,
+        rgb: Rgb,
+        alpha: u8,
+    ) {
+        let px = (width as f32 * self.projection.scale_at(at)).max(min_px);
         let mut pb = PathBuilder::new();
         pb.move_to(pixels[0][0], pixels[0][1]);
         for p in &pixels[1..] {
@@ -81,7 +108,7 @@ impl Painter<'_> {
         let Some(path) = pb.finish() else {
             return;
         };
-        for &p in &pixels {
+        for &p in pixels {
             self.bounds.add(p, px / 2.0);
         }
         let stroke = Stroke {
@@ -93,6 +120,62 @@ impl Painter<'_> {
         let paint = self.paint(rgb, alpha);
         self.pixmap
             .stroke_path(&path, &paint, &stroke, Transform::identity(), None);
+    }
+
+    /// A floor or wall area, cut into tiles of at most `tile` metres so that lens distortion
+    /// bends its edges and parts out of the lens's reach are left out. Tiles are filled without
+    /// anti-aliasing so their shared edges leave no seams.
+    pub fn surface(&mut self, origin: Vec3, u: Vec3, v: Vec3, tile: f64, rgb: Rgb) {
+        let len = |a: Vec3| (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt();
+        let (nu, nv) = (
+            (len(u) / tile).ceil().max(1.0) as usize,
+            (len(v) / tile).ceil().max(1.0) as usize,
+        );
+        let at = |i: usize, j: usize| -> Vec3 {
+            let (fu, fv) = (i as f64 / nu as f64, j as f64 / nv as f64);
+            std::array::from_fn(|k| origin[k] + u[k] * fu + v[k] * fv)
+        };
+        let mut paint = self.paint(rgb, 255);
+        paint.anti_alias = false;
+        let (w, h) = (self.pixmap.width() as f32, self.pixmap.height() as f32);
+        for i in 0..nu {
+            for j in 0..nv {
+                let corners = [at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)];
+                let pixels: Option<Vec<[f32; 2]>> = corners
+                    .iter()
+                    .map(|&c| {
+                        (self.projection.depth(c) >= 0.2)
+                            .then(|| self.projection.project_to_edge(c))
+                            .flatten()
+                    })
+                    .collect();
+                let Some(pixels) = pixels else {
+                    continue;
+                };
+                if pixels.iter().all(|p| p[0] < 0.0)
+                    || pixels.iter().all(|p| p[0] > w)
+                    || pixels.iter().all(|p| p[1] < 0.0)
+                    || pixels.iter().all(|p| p[1] > h)
+                {
+                    continue;
+                }
+                let mut pb = PathBuilder::new();
+                pb.move_to(pixels[0][0], pixels[0][1]);
+                for p in &pixels[1..] {
+                    pb.line_to(p[0], p[1]);
+                }
+                pb.close();
+                if let Some(path) = pb.finish() {
+                    self.pixmap.fill_path(
+                        &path,
+                        &paint,
+                        FillRule::Winding,
+                        Transform::identity(),
+                        None,
+                    );
+                }
+            }
+        }
     }
 
     /// A filled polygon through world points.
@@ -151,12 +234,19 @@ impl Painter<'_> {
         );
     }
 
-    /// Projects every point, or nothing when any is behind the camera.
+    /// Projects every point, or nothing when the camera cannot image one of them.
     pub fn project_all(&self, points: &[Vec3]) -> Option<Vec<[f32; 2]>> {
-        if points.is_empty() || points.iter().any(|&p| self.projection.depth(p) < 0.2) {
+        if points.is_empty() {
             return None;
         }
-        points.iter().map(|&p| self.projection.project(p)).collect()
+        points.iter().map(|&p| self.project_one(p)).collect()
+    }
+
+    fn project_one(&self, p: Vec3) -> Option<[f32; 2]> {
+        if self.projection.depth(p) < 0.2 {
+            return None;
+        }
+        self.projection.project(p)
     }
 
     /// Starts a new object's bounds and returns the previous object's.
