@@ -235,12 +235,20 @@ impl Match {
         let opponent = self.player(team.other(), opposite(self.position_of(i)));
         let their_goal = court.goal_line_midpoint(self.attacking(team.other()));
         let at = self.people[opponent].mover.pos;
-        let gap = if Some(opponent) == holder {
-            self.rng.random_range(1.1..1.4)
+        let target = if Some(opponent) == holder {
+            // Off the ball carrier by more than 0.9 m, on the side the defender already is
+            // (turned toward the goal): stepping back, not walking round through the gap.
+            let me = self.people[i].mover.pos;
+            let unit = |from: CourtPoint, to: CourtPoint| {
+                let d = from.distance(to).max(1e-3);
+                [(to.x - from.x) / d, (to.y - from.y) / d]
+            };
+            let (a, b) = (unit(at, me), unit(at, their_goal));
+            let side = CourtPoint::new(at.x + a[0] + 0.6 * b[0], at.y + a[1] + 0.6 * b[1]);
+            toward(at, side, self.rng.random_range(1.1..1.4))
         } else {
-            self.rng.random_range(0.7..1.5)
+            toward(at, their_goal, self.rng.random_range(1.0..1.8))
         };
-        let target = toward(at, their_goal, gap);
         let region = self.region_of(i);
         let replan = self.time() + self.rng.random_range(0.2..0.45);
         let plan = &mut self.people[i].plan;
@@ -265,7 +273,7 @@ impl Match {
             let p = &mut self.people[i];
             if Some(i) == holder {
                 // The landing foot stays put: a couple of steps to stop, then a pivot.
-                p.mover.vel = [p.mover.vel[0] * 0.6, p.mover.vel[1] * 0.6];
+                p.mover.vel = [p.mover.vel[0] * 0.4, p.mover.vel[1] * 0.4];
                 p.mover.step(p.mover.pos, 0.0, ball, dt);
             } else {
                 p.mover.step(plan.target, plan.urgency, ball, dt);

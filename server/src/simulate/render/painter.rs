@@ -149,7 +149,7 @@ impl Painter<'_> {
                             .flatten()
                     })
                     .collect();
-                let Some(pixels) = pixels else {
+                let Some(pixels) = pixels.filter(|p| has_area(p)) else {
                     continue;
                 };
                 if pixels.iter().all(|p| p[0] < 0.0)
@@ -188,6 +188,9 @@ impl Painter<'_> {
 
     /// A filled polygon already in pixels (still counted in the bounds).
     pub fn fill_pixels(&mut self, pixels: &[[f32; 2]], rgb: Rgb, alpha: u8) {
+        if !has_area(pixels) {
+            return;
+        }
         let mut pb = PathBuilder::new();
         pb.move_to(pixels[0][0], pixels[0][1]);
         for p in &pixels[1..] {
@@ -253,4 +256,18 @@ impl Painter<'_> {
     pub fn take_bounds(&mut self) -> Bounds {
         std::mem::replace(&mut self.bounds, Bounds::EMPTY)
     }
+}
+
+/// Whether a polygon spans some area: one seen edge-on (a bib from the side) fills nothing, and
+/// tiny-skia refuses to fill such paths.
+fn has_area(pixels: &[[f32; 2]]) -> bool {
+    let span = |k: usize| {
+        let (lo, hi) = pixels
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), p| {
+                (lo.min(p[k]), hi.max(p[k]))
+            });
+        hi - lo
+    };
+    pixels.len() >= 3 && span(0) > 0.01 && span(1) > 0.01
 }
