@@ -52,7 +52,7 @@ impl Mover {
         // Footwork over a stride or two (stepping back off a player, checking a lead) is quicker
         // than a sprint start.
         let accel = if dist < 1.5 {
-            2.0 * self.max_accel
+            2.5 * self.max_accel
         } else {
             self.max_accel
         };
@@ -233,7 +233,7 @@ mod tests {
         for _ in 0..500 {
             m.step(target, 1.0, target, 0.02);
             let dv = (m.vel[0] - last[0]).hypot(m.vel[1] - last[1]);
-            assert!(dv <= 2.0 * 5.0 * 0.02 + 1e-4);
+            assert!(dv <= 2.5 * 5.0 * 0.02 + 1e-4);
             last = m.vel;
             top = top.max(m.speed());
         }

@@ -234,7 +234,12 @@ impl Match {
         let team = self.team_of(i);
         let opponent = self.player(team.other(), opposite(self.position_of(i)));
         let their_goal = court.goal_line_midpoint(self.attacking(team.other()));
-        let at = self.people[opponent].mover.pos;
+        // Mark where the opponent is going when they run onto a pass: arriving goal-side of the
+        // catch, not running into the catcher as they land.
+        let at = match self.people[opponent].plan.duty {
+            Duty::Receive { .. } => self.people[opponent].plan.target,
+            _ => self.people[opponent].mover.pos,
+        };
         let target = if Some(opponent) == holder {
             // Off the ball carrier by more than 0.9 m, on the side the defender already is
             // (turned toward the goal): stepping back, not walking round through the gap.
