@@ -1,6 +1,6 @@
 //! The ball's physics: thrown on a parabola, or loose (falling, bouncing, rolling).
 
-use netball_shared::court::CourtPoint;
+use netball_shared::court::{CourtDimensions, CourtPoint, End};
 
 /// A point in the hall, metres: court `x`, `y` and height `z`.
 pub type Vec3 = [f64; 3];
@@ -8,6 +8,15 @@ pub type Vec3 = [f64; 3];
 pub const GRAVITY: f64 = 9.81;
 /// A size 5 netball: 0.22 m across.
 pub const BALL_RADIUS: f64 = 0.11;
+
+/// The centre of an end's ring, where shots go. The ring (0.38 m across inside) reaches 0.15 m
+/// out from the post on the goal line, so its centre is 0.34 m in from the line, 3.05 m up
+/// (`NETBALL.md`, "Court").
+pub fn ring_centre(court: &CourtDimensions, end: End) -> Vec3 {
+    let c = court.goal_line_midpoint(end);
+    let inward = if end == End::Low { 0.34 } else { -0.34 };
+    [f64::from(c.x) + inward, f64::from(c.y), 3.05]
+}
 
 pub fn ground(p: Vec3) -> CourtPoint {
     CourtPoint::new(p[0] as f32, p[1] as f32)

@@ -6,7 +6,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::ball::Vec3;
-use super::camera_rig::{CameraRig, CameraView};
+use super::camera_rig::{CameraRig, CameraView, Projection};
 use super::events::TruthEvent;
 use super::play::{Match, MatchConfig};
 use super::render::{Effects, Renderer};
@@ -130,6 +130,21 @@ impl Clip {
 
     /// Renders the next frame (its pixels are then in [`Clip::pixels`]); `None` at the end.
     pub fn next_frame(&mut self) -> Option<FrameTruth> {
+        let projection = self.step()?;
+        let drawn = self
+            .renderer
+            .render(&self.game, &projection, self.previous_ball);
+        Some(frame_truth(&self.game, &projection, &drawn))
+    }
+
+    /// Advances the match without drawing (for datasets that sample a few frames).
+    pub fn skip_frame(&mut self) -> bool {
+        self.step().is_some()
+    }
+
+    /// Moves the match and the camera (a panning camera follows the play even between drawn
+    /// frames) to the next frame; `None` at the end.
+    fn step(&mut self) -> Option<Projection> {
         if self.produced >= self.total_frames() {
             return None;
         }
@@ -139,32 +154,11 @@ impl Clip {
         }
         self.events.extend(self.game.drain_events());
         let dt = 1.0 / f64::from(self.settings.fps);
-        let projection = self
-            .rig
-            .next(self.game.ball_position(), self.game.court(), dt);
-        let drawn = self
-            .renderer
-            .render(&self.game, &projection, self.previous_ball);
         self.produced += 1;
-        Some(frame_truth(&self.game, &projection, &drawn))
-    }
-
-    /// Advances the match without drawing (for datasets that sample a few frames).
-    pub fn skip_frame(&mut self) -> bool {
-        if self.produced >= self.total_frames() {
-            return false;
-        }
-        if self.produced > 0 {
-            self.previous_ball = self.game.ball_position();
-            self.game.advance();
-        }
-        self.events.extend(self.game.drain_events());
-        // A panning camera keeps following the play between the frames that are drawn.
-        let dt = 1.0 / f64::from(self.settings.fps);
-        self.rig
-            .next(self.game.ball_position(), self.game.court(), dt);
-        self.produced += 1;
-        true
+        Some(
+            self.rig
+                .next(self.game.ball_position(), self.game.court(), dt),
+        )
     }
 
     pub fn pixels(&self) -> &[u8] {

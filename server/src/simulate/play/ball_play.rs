@@ -19,7 +19,7 @@ fn pass_duration(distance: f32) -> f64 {
 impl Match {
     /// Where the ring's centre is at an end.
     pub fn ring_centre(&self, end: End) -> Vec3 {
-        crate::simulate::render::hall::ring_centre(&self.cfg.court, end)
+        crate::simulate::ball::ring_centre(&self.cfg.court, end)
     }
 
     /// Whether player `i` can take a ball at `p`.

@@ -190,7 +190,7 @@ fn events_agree_with_the_ball_and_its_holders() {
                 } else {
                     home_attacks(f).opposite()
                 };
-                let ring = crate::simulate::render::hall::ring_centre(&court, attacking);
+                let ring = crate::simulate::ball::ring_centre(&court, attacking);
                 let miss = (0..3)
                     .map(|i| (ball[i] - ring[i]).abs())
                     .fold(0.0, f64::max);

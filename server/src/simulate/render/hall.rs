@@ -5,7 +5,7 @@ use netball_shared::court::{CourtDimensions, End};
 use rand::Rng;
 
 use super::painter::Painter;
-use crate::simulate::ball::Vec3;
+use crate::simulate::ball::{Vec3, ring_centre};
 use crate::simulate::team::Rgb;
 
 /// Colours of a hall, drawn per seed.
@@ -235,9 +235,22 @@ pub fn draw_ring(p: &mut Painter, court: &CourtDimensions, end: End, style: &Hal
     p.polyline(&ring, 0.016, 1.5, style.ring, 255);
 }
 
-/// The ring's centre: 0.15 m from the post plus its 0.19 m radius in from the goal line.
-pub fn ring_centre(court: &CourtDimensions, end: End) -> Vec3 {
-    let c = court.goal_line_midpoint(end);
-    let inward = if end == End::Low { 0.34 } else { -0.34 };
-    [f64::from(c.x) + inward, f64::from(c.y), 3.05]
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+    use crate::simulate::team::draw_kits;
+
+    /// Every court colour leaves two dresses unlike it and unlike each other, whatever the draw.
+    #[test]
+    fn every_court_has_two_kits() {
+        for court in COURTS {
+            for seed in 0..300 {
+                let [home, away] = draw_kits(&mut ChaCha8Rng::seed_from_u64(seed), court);
+                assert_ne!(home.dress, away.dress);
+            }
+        }
+    }
 }

@@ -137,7 +137,7 @@ impl Renderer {
             })
             .collect();
         for end in [End::Low, End::High] {
-            let ring = hall::ring_centre(&court, end);
+            let ring = crate::simulate::ball::ring_centre(&court, end);
             items.push((projection.depth([ring[0], ring[1], 0.0]), Item::Post(end)));
         }
         items.push((projection.depth(ball), Item::Ball));

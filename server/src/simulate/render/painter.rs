@@ -97,15 +97,7 @@ impl Painter<'_> {
         alpha: u8,
     ) {
         let px = (width as f32 * self.projection.scale_at(at)).max(min_px);
-        let mut pb = PathBuilder::new();
-        pb.move_to(pixels[0][0], pixels[0][1]);
-        for p in &pixels[1..] {
-            pb.line_to(p[0], p[1]);
-        }
-        if pixels.len() == 1 {
-            pb.line_to(pixels[0][0] + 0.01, pixels[0][1]);
-        }
-        let Some(path) = pb.finish() else {
+        let Some(path) = path_through(pixels, false) else {
             return;
         };
         for &p in pixels {
@@ -159,20 +151,8 @@ impl Painter<'_> {
                 {
                     continue;
                 }
-                let mut pb = PathBuilder::new();
-                pb.move_to(pixels[0][0], pixels[0][1]);
-                for p in &pixels[1..] {
-                    pb.line_to(p[0], p[1]);
-                }
-                pb.close();
-                if let Some(path) = pb.finish() {
-                    self.pixmap.fill_path(
-                        &path,
-                        &paint,
-                        FillRule::Winding,
-                        Transform::identity(),
-                        None,
-                    );
+                if let Some(path) = path_through(&pixels, true) {
+                    self.fill(&path, &paint);
                 }
             }
         }
@@ -191,26 +171,14 @@ impl Painter<'_> {
         if !has_area(pixels) {
             return;
         }
-        let mut pb = PathBuilder::new();
-        pb.move_to(pixels[0][0], pixels[0][1]);
-        for p in &pixels[1..] {
-            pb.line_to(p[0], p[1]);
-        }
-        pb.close();
-        let Some(path) = pb.finish() else {
+        let Some(path) = path_through(pixels, true) else {
             return;
         };
         for &p in pixels {
             self.bounds.add(p, 0.0);
         }
         let paint = self.paint(rgb, alpha);
-        self.pixmap.fill_path(
-            &path,
-            &paint,
-            FillRule::Winding,
-            Transform::identity(),
-            None,
-        );
+        self.fill(&path, &paint);
     }
 
     /// A disc facing the camera: centre in the world, radius in metres (at least `min_px`).
@@ -228,13 +196,12 @@ impl Painter<'_> {
         };
         self.bounds.add(c, r);
         let paint = self.paint(rgb, alpha);
-        self.pixmap.fill_path(
-            &path,
-            &paint,
-            FillRule::Winding,
-            Transform::identity(),
-            None,
-        );
+        self.fill(&path, &paint);
+    }
+
+    fn fill(&mut self, path: &tiny_skia::Path, paint: &Paint) {
+        self.pixmap
+            .fill_path(path, paint, FillRule::Winding, Transform::identity(), None);
     }
 
     /// Projects every point, or nothing when the camera cannot image one of them.
@@ -256,6 +223,21 @@ impl Painter<'_> {
     pub fn take_bounds(&mut self) -> Bounds {
         std::mem::replace(&mut self.bounds, Bounds::EMPTY)
     }
+}
+
+/// A path through pixels, closed for fills.
+fn path_through(pixels: &[[f32; 2]], close: bool) -> Option<tiny_skia::Path> {
+    let mut pb = PathBuilder::new();
+    pb.move_to(pixels[0][0], pixels[0][1]);
+    for p in &pixels[1..] {
+        pb.line_to(p[0], p[1]);
+    }
+    if close {
+        pb.close();
+    } else if pixels.len() == 1 {
+        pb.line_to(pixels[0][0] + 0.01, pixels[0][1]);
+    }
+    pb.finish()
 }
 
 /// Whether a polygon spans some area: one seen edge-on (a bib from the side) fills nothing, and

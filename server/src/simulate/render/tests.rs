@@ -16,6 +16,15 @@ const WHITE: Light = Light {
     gain: [1.0, 1.0, 1.0],
 };
 
+fn painter<'a>(pixmap: &'a mut Pixmap, projection: &'a Projection) -> Painter<'a> {
+    Painter {
+        pixmap,
+        projection,
+        light: WHITE,
+        bounds: Bounds::EMPTY,
+    }
+}
+
 fn camera(view: CameraView, k1: f64, seed: u64) -> Projection {
     let court = CourtDimensions::default();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -61,12 +70,7 @@ fn drawn_pixels_lie_inside_their_boxes() {
             }
             for person in m.people() {
                 let mut pixmap = Pixmap::new(960, 540).unwrap();
-                let mut painter = Painter {
-                    pixmap: &mut pixmap,
-                    projection: &projection,
-                    light: WHITE,
-                    bounds: Bounds::EMPTY,
-                };
+                let mut painter = painter(&mut pixmap, &projection);
                 figure::draw_person(&mut painter, person);
                 let bounds = painter.take_bounds();
                 if bounds.0[2] < 0.0 || bounds.0[0] > 960.0 {
@@ -79,24 +83,14 @@ fn drawn_pixels_lie_inside_their_boxes() {
                 );
             }
             let mut pixmap = Pixmap::new(960, 540).unwrap();
-            let mut painter = Painter {
-                pixmap: &mut pixmap,
-                projection: &projection,
-                light: WHITE,
-                bounds: Bounds::EMPTY,
-            };
+            let mut painter = painter(&mut pixmap, &projection);
             painter.disc(m.ball_position(), BALL_RADIUS, 1.5, [250, 240, 200], 255);
             let bounds = painter.take_bounds();
             assert_inside(&pixmap, bounds, "ball");
         }
         for end in [End::Low, End::High] {
             let mut pixmap = Pixmap::new(960, 540).unwrap();
-            let mut painter = Painter {
-                pixmap: &mut pixmap,
-                projection: &projection,
-                light: WHITE,
-                bounds: Bounds::EMPTY,
-            };
+            let mut painter = painter(&mut pixmap, &projection);
             hall::draw_ring(&mut painter, m.court(), end, &style);
             let bounds = painter.take_bounds();
             if bounds.0[2] > 0.0 && bounds.0[0] < 960.0 && bounds.0[3] > 0.0 && bounds.0[1] < 540.0
@@ -115,12 +109,7 @@ fn line_hits(projection: &Projection, offset: f32) -> f32 {
     style.lines = [255, 255, 255];
     style.court = [40, 90, 160];
     let mut pixmap = Pixmap::new(960, 540).unwrap();
-    let mut painter = Painter {
-        pixmap: &mut pixmap,
-        projection,
-        light: WHITE,
-        bounds: Bounds::EMPTY,
-    };
+    let mut painter = painter(&mut pixmap, projection);
     hall::draw_hall(&mut painter, &court, &style);
     let homography = projection.homography();
     let (mut hits, mut total) = (0, 0);
