@@ -1,7 +1,7 @@
 //! Violations: causing them on purpose when asked, and watching every player so that each one
 //! that happens (asked for or not) is written into the truth with its true start and end.
 
-use netball_shared::court::{Area, Position};
+use netball_shared::court::{Area, CourtPoint, Position};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
@@ -195,10 +195,7 @@ impl Match {
     }
 
     /// A player near a line they may not cross, and a point 0.5-0.9 m over it.
-    fn offside_candidate(
-        &mut self,
-        holder: usize,
-    ) -> Option<(usize, netball_shared::court::CourtPoint)> {
+    fn offside_candidate(&mut self, holder: usize) -> Option<(usize, CourtPoint)> {
         let court = self.cfg.court;
         let mut options = Vec::new();
         for i in self.players() {
@@ -227,7 +224,7 @@ impl Match {
                 if forbidden {
                     let r = court.goal_circle_radius - depth;
                     let d = here.distance(c).max(1e-3);
-                    points.push(netball_shared::court::CourtPoint::new(
+                    points.push(CourtPoint::new(
                         c.x + (here.x - c.x) / d * r,
                         c.y + (here.y - c.y) / d * r,
                     ));
@@ -406,7 +403,7 @@ impl Match {
         for i in self.players() {
             let attacking = self.attacking(self.team_of(i));
             let feet = self.people[i].mover.pos;
-            let on_court = netball_shared::court::CourtPoint::new(
+            let on_court = CourtPoint::new(
                 feet.x.clamp(0.0, court.length),
                 feet.y.clamp(0.0, court.width),
             );
