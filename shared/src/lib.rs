@@ -10,12 +10,14 @@
 //! - [`frame`]: the RGB image type every stage takes.
 //! - [`camera`]: a pinhole camera and the floor homography between court metres and pixels.
 //! - [`court`]: court geometry in metres, the playing areas and the positions' allowed areas.
+//! - [`track`]: ByteTrack for people (Kalman filter, two association rounds, optimal matching).
 
 pub mod camera;
 pub mod court;
 pub mod detect;
 pub mod frame;
 pub mod model;
+pub mod track;
 
 pub use detect::{BoundingBox, DetectConfig, Detection, Detector};
 pub use frame::Frame;

@@ -1,0 +1,133 @@
+use std::collections::HashMap;
+
+use super::*;
+
+/// A small deterministic generator (xorshift) so the test needs no extra crate.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 40) as f32 / (1u64 << 24) as f32
+    }
+
+    fn signed(&mut self) -> f32 {
+        2.0 * self.next() - 1.0
+    }
+}
+
+fn detection(bbox: BoundingBox, score: f32) -> Detection {
+    Detection {
+        bbox,
+        score,
+        class_id: 0,
+        label: "player".into(),
+    }
+}
+
+/// Twelve people walking across each other's paths at different speeds, seen for 300 frames
+/// with ±2 px of box noise, 10% of detections missed and some scored low (as occluded people
+/// are): each person keeps one id nearly all the time.
+#[test]
+fn keeps_identities_through_crossings_noise_and_misses() {
+    let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
+    let people: Vec<([f32; 2], [f32; 2])> = (0..12)
+        .map(|k| {
+            let y = 80.0 + 45.0 * k as f32;
+            let start = if k % 2 == 0 { 60.0 } else { 1800.0 };
+            let speed = (2.0 + 0.4 * k as f32) * if k % 2 == 0 { 1.0 } else { -1.0 };
+            ([start, y], [speed, 0.6 * (k as f32 - 5.5) / 5.5])
+        })
+        .collect();
+    let mut tracker = ByteTrack::new(ByteTrackSettings::default());
+    // For each person, how often each track id covered them.
+    let mut votes: Vec<HashMap<u32, u32>> = vec![HashMap::new(); people.len()];
+    let mut switches = 0;
+    let mut last: Vec<Option<u32>> = vec![None; people.len()];
+    let mut shown = 0;
+    let mut reported = 0;
+    for t in 0..300 {
+        let truth: Vec<BoundingBox> = people
+            .iter()
+            .map(|(p, v)| {
+                BoundingBox::from_center(p[0] + v[0] * t as f32, p[1] + v[1] * t as f32, 30.0, 80.0)
+            })
+            .collect();
+        let detections: Vec<Detection> = truth
+            .iter()
+            .filter_map(|b| {
+                if noise.next() < 0.1 {
+                    return None;
+                }
+                let jitter = |v: f32, n: &mut Noise| v + 2.0 * n.signed();
+                let b = BoundingBox {
+                    x1: jitter(b.x1, &mut noise),
+                    y1: jitter(b.y1, &mut noise),
+                    x2: jitter(b.x2, &mut noise),
+                    y2: jitter(b.y2, &mut noise),
+                };
+                let score = if noise.next() < 0.15 {
+                    0.3
+                } else {
+                    0.8 + 0.2 * noise.next()
+                };
+                Some(detection(b, score))
+            })
+            .collect();
+        let tracks = tracker.update(&detections);
+        reported += tracks.len() as u32;
+        for (k, b) in truth.iter().enumerate() {
+            let best = tracks
+                .iter()
+                .map(|tr| (tr.bbox.iou(b), tr.id))
+                .filter(|(iou, _)| *iou > 0.5)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            shown += 1;
+            if let Some((_, id)) = best {
+                *votes[k].entry(id).or_default() += 1;
+                if last[k].is_some_and(|l| l != id) {
+                    switches += 1;
+                }
+                last[k] = Some(id);
+            }
+        }
+    }
+    // IDF1 with each person's main id as their identity: 2 IDTP / (2 IDTP + IDFP + IDFN).
+    let idtp: u32 = votes
+        .iter()
+        .map(|v| v.values().copied().max().unwrap_or(0))
+        .sum();
+    let (idfp, idfn) = (reported - idtp, shown - idtp);
+    let idf1 = 2.0 * idtp as f32 / (2 * idtp + idfp + idfn) as f32;
+    assert!(idf1 >= 0.9, "IDF1 {idf1:.3}, {switches} switches");
+    assert!(switches <= 3, "{switches} id switches");
+}
+
+#[test]
+fn a_lost_track_is_found_again_under_its_id_and_forgotten_later() {
+    let settings = ByteTrackSettings {
+        lost_frames: 5,
+        ..ByteTrackSettings::default()
+    };
+    let mut tracker = ByteTrack::new(settings);
+    let at = |t: u32| BoundingBox::from_center(100.0 + 3.0 * t as f32, 100.0, 30.0, 80.0);
+    let mut id = 0;
+    for t in 0..10 {
+        let tracks = tracker.update(&[detection(at(t), 0.9)]);
+        assert_eq!(tracks.len(), 1);
+        id = tracks[0].id;
+    }
+    // Hidden for 3 frames, then back: same id.
+    for _ in 10..13 {
+        assert!(tracker.update(&[]).is_empty());
+    }
+    assert_eq!(tracker.update(&[detection(at(13), 0.9)])[0].id, id);
+    // Hidden for longer than the buffer: a new id (after being seen twice).
+    for _ in 14..24 {
+        tracker.update(&[]);
+    }
+    assert!(tracker.update(&[detection(at(24), 0.9)]).is_empty());
+    assert_ne!(tracker.update(&[detection(at(25), 0.9)])[0].id, id);
+}
