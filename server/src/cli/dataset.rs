@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use netball_server::simulate::dataset::{DatasetSettings, write_dataset};
 
-use super::options::{parse_duration, parse_resolution};
+use super::options::{parse_duration, parse_resolution, progress_bar};
 
 #[derive(Args)]
 pub struct DatasetArgs {
@@ -49,10 +48,7 @@ pub fn run(args: DatasetArgs) -> Result<()> {
         spacing: args.spacing,
         min_visibility: args.min_visibility,
     };
-    let bar = ProgressBar::new(settings.images as u64).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} images, {per_sec}, eta {eta}")
-            .expect("valid template"),
-    );
+    let bar = progress_bar(settings.images as u64, "images");
     let summary = write_dataset(&settings, |done| bar.set_position(done as u64))?;
     bar.finish_and_clear();
     println!(

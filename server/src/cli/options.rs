@@ -21,6 +21,13 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
         })
 }
 
+/// A progress bar counting `unit`s, with the rate and the time left.
+pub fn progress_bar(len: u64, unit: &str) -> indicatif::ProgressBar {
+    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{per_sec}}, eta {{eta}}");
+    indicatif::ProgressBar::new(len)
+        .with_style(indicatif::ProgressStyle::with_template(&template).expect("valid template"))
+}
+
 /// "WIDTHxHEIGHT".
 pub fn parse_resolution(s: &str) -> Result<(u32, u32), String> {
     let (w, h) = s

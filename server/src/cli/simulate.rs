@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use netball_server::simulate::camera_rig::CameraView;
 use netball_server::simulate::clip::ClipSettings;
 use netball_server::simulate::encode::EncodeSettings;
@@ -13,7 +12,7 @@ use netball_server::simulate::output::{Outputs, write_clip};
 use netball_server::simulate::play::MatchConfig;
 use netball_server::simulate::render::Effects;
 
-use super::options::{parse_duration, parse_resolution};
+use super::options::{parse_duration, parse_resolution, progress_bar};
 
 #[derive(Args)]
 pub struct SimulateArgs {
@@ -91,10 +90,7 @@ pub fn run(args: SimulateArgs) -> Result<()> {
         },
     };
     let total = settings.frames();
-    let bar = ProgressBar::new(total).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} frames, {per_sec}, eta {eta}")
-            .expect("valid template"),
-    );
+    let bar = progress_bar(total, "frames");
     let written = write_clip(
         settings,
         &EncodeSettings {
