@@ -10,15 +10,18 @@
 //! - [`frame`]: the RGB image type every stage takes.
 //! - [`camera`]: a pinhole camera and the floor homography between court metres and pixels.
 //! - [`court`]: court geometry in metres, the playing areas and the positions' allowed areas.
-//! - [`track`]: ByteTrack for people (Kalman filter, two association rounds, optimal matching).
+//! - [`track`]: ByteTrack for people (Kalman filter, two association rounds, optimal matching),
+//!   the ball tracker and team assignment by kit colour.
+//! - [`result`]: the versioned analysis result and the run's metrics.
 
 pub mod camera;
 pub mod court;
 pub mod detect;
 pub mod frame;
 pub mod model;
+pub mod result;
 pub mod track;
 
-pub use detect::{BoundingBox, DetectConfig, Detection, Detector};
+pub use detect::{BoundingBox, DetectConfig, Detection, Detector, ObjectKind};
 pub use frame::Frame;
 pub use model::{ModelFile, ModelInfo, Scale, YoloV8};

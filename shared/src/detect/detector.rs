@@ -4,7 +4,7 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::{Detection, Letterbox, decode, letterbox_batch, non_max_suppression};
+use super::{Detection, Letterbox, PreparedInput, decode, letterbox_batch, non_max_suppression};
 use crate::Frame;
 use crate::model::{ModelError, ModelFile, ModelInfo, YoloV8};
 
@@ -124,6 +124,30 @@ impl Detector {
             return Ok(Vec::new());
         }
         let (input, letterboxes) = letterbox_batch(frames, self.info.input_size, &self.device);
+        let (raw, anchors) = self.raw_from_input(input).await?;
+        Ok(self
+            .config
+            .postprocess(&raw, anchors, &letterboxes, &self.info.classes))
+    }
+
+    /// Detects objects in inputs padded on the CPU (see [`PreparedInput`]), one list per input,
+    /// in the pixels of the frames they were made from.
+    ///
+    /// # Panics
+    /// If an input was prepared for another input size than the model's.
+    pub async fn detect_prepared(
+        &self,
+        inputs: &[PreparedInput],
+    ) -> Result<Vec<Vec<Detection>>, DetectError> {
+        if inputs.is_empty() {
+            return Ok(Vec::new());
+        }
+        assert!(
+            inputs.iter().all(|i| i.size() == self.info.input_size),
+            "inputs are prepared for the model's input size"
+        );
+        let letterboxes: Vec<Letterbox> = inputs.iter().map(|i| *i.letterbox()).collect();
+        let input = PreparedInput::batch(inputs, &self.device);
         let (raw, anchors) = self.raw_from_input(input).await?;
         Ok(self
             .config

@@ -1,8 +1,10 @@
 //! Letterbox preprocessing: scale to fit a square input, keep the aspect ratio, pad with grey.
 //!
-//! Resizing runs on the model's device (bilinear, half-pixel centres as in OpenCV's
-//! `INTER_LINEAR`), so on a GPU the frame is uploaded once as bytes and never touches the CPU
-//! again.
+//! Two routes give the same input. [`letterbox_batch`] resizes on the model's device (bilinear,
+//! half-pixel centres as in OpenCV's `INTER_LINEAR`), so on a GPU a frame of any size is
+//! uploaded once as bytes. [`PreparedInput`] is for frames a video decoder already scaled to the
+//! fitted size: only padding and normalising are left, done on the CPU (in parallel, off the
+//! model's thread) so the model's thread only runs the model.
 
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
@@ -53,6 +55,67 @@ impl Letterbox {
     /// Maps a point of the model input back to frame pixels.
     pub fn to_frame(&self, x: f32, y: f32) -> (f32, f32) {
         ((x - self.pad_x) / self.scale, (y - self.pad_y) / self.scale)
+    }
+}
+
+/// One image's model input, built on the CPU: `[3, size, size]` RGB in 0..1, channel-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreparedInput {
+    pixels: Vec<f32>,
+    size: u32,
+    letterbox: Letterbox,
+}
+
+impl PreparedInput {
+    /// Pads a frame that is already at its fitted size (see [`Letterbox::fit`]) into a
+    /// `size`x`size` input. `None` when the frame is not at that size: such frames go through
+    /// [`letterbox_batch`], which resizes.
+    pub fn from_fitted(frame: &Frame, size: u32) -> Option<Self> {
+        let (letterbox, [new_h, new_w]) = Letterbox::fit(frame.width(), frame.height(), size);
+        let (w, h) = (frame.width() as usize, frame.height() as usize);
+        if (new_h, new_w) != (h, w) {
+            return None;
+        }
+        let s = size as usize;
+        let (top, left) = (letterbox.pad_y as usize, letterbox.pad_x as usize);
+        let mut pixels = vec![PAD; 3 * s * s];
+        for (y, row) in frame.rgb().chunks_exact(w * 3).enumerate() {
+            for (x, px) in row.chunks_exact(3).enumerate() {
+                for (c, &v) in px.iter().enumerate() {
+                    pixels[c * s * s + (top + y) * s + left + x] = f32::from(v) / 255.0;
+                }
+            }
+        }
+        Some(Self {
+            pixels,
+            size,
+            letterbox,
+        })
+    }
+
+    pub fn letterbox(&self) -> &Letterbox {
+        &self.letterbox
+    }
+
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// Stacks inputs of one size into a `[n, 3, size, size]` batch on `device`.
+    ///
+    /// # Panics
+    /// If the inputs differ in size (a caller bug: one model has one input size).
+    pub fn batch(inputs: &[PreparedInput], device: &Device) -> Tensor<4> {
+        let s = inputs.first().map_or(0, |i| i.size as usize);
+        assert!(
+            inputs.iter().all(|i| i.size as usize == s),
+            "prepared inputs of one batch share the model's input size"
+        );
+        let mut values = Vec::with_capacity(inputs.len() * 3 * s * s);
+        for input in inputs {
+            values.extend_from_slice(&input.pixels);
+        }
+        Tensor::<4>::from_data(TensorData::new(values, [inputs.len(), 3, s, s]), device)
     }
 }
 
@@ -111,6 +174,27 @@ mod tests {
         assert_eq!(size, [360, 640]);
         assert_eq!(lb.pad_y, 140.0);
         assert_eq!(lb.to_frame(640.0, 500.0), (1920.0, 1080.0));
+    }
+
+    #[test]
+    fn a_prepared_input_equals_the_device_letterbox_for_a_fitted_frame() {
+        let device = Device::flex();
+        let rgb = (0..40 * 24 * 3).map(|i| (i * 7 % 256) as u8).collect();
+        let frame = Frame::from_rgb(40, 24, rgb).unwrap();
+        let prepared = PreparedInput::from_fitted(&frame, 40).expect("fitted");
+        let (reference, lbs) = letterbox_batch(std::slice::from_ref(&frame), 40, &device);
+        assert_eq!(prepared.letterbox(), &lbs[0]);
+        let ours = PreparedInput::batch(&[prepared], &device)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
+        let theirs = reference.into_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(ours.len(), theirs.len());
+        assert!(ours.iter().zip(&theirs).all(|(a, b)| (a - b).abs() < 1e-6));
+        assert!(
+            PreparedInput::from_fitted(&frame, 64).is_none(),
+            "needs a resize"
+        );
     }
 
     #[test]

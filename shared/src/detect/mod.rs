@@ -2,12 +2,14 @@
 
 mod detection;
 mod detector;
+mod kind;
 mod letterbox;
 mod nms;
 mod postprocess;
 
 pub use detection::{BoundingBox, Detection};
 pub use detector::{DetectConfig, DetectError, Detector};
-pub use letterbox::{Letterbox, letterbox_batch};
+pub use kind::ObjectKind;
+pub use letterbox::{Letterbox, PreparedInput, letterbox_batch};
 pub use nms::non_max_suppression;
 pub use postprocess::decode;

@@ -1,0 +1,73 @@
+//! Per-track summaries, gathered frame by frame in memory bounded by the number of tracks.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::track::{TeamAssignment, TeamLabel, Track};
+
+/// One person track over the whole run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrackSummary {
+    pub id: u32,
+    /// The detector's class most often matched to the track.
+    pub label: String,
+    pub first_frame: u64,
+    pub last_frame: u64,
+    /// Frames in which the track was reported.
+    pub frames: u64,
+    /// The track's kit cluster, once enough of its kit was seen.
+    pub team: Option<TeamLabel>,
+}
+
+#[derive(Clone, Debug)]
+struct Span {
+    first: u64,
+    last: u64,
+    frames: u64,
+    classes: BTreeMap<usize, u64>,
+}
+
+/// Accumulates [`TrackSummary`]s.
+#[derive(Clone, Debug, Default)]
+pub struct TrackSummaries {
+    spans: BTreeMap<u32, Span>,
+}
+
+impl TrackSummaries {
+    pub fn observe(&mut self, frame: u64, tracks: &[Track]) {
+        for t in tracks {
+            let span = self.spans.entry(t.id).or_insert(Span {
+                first: frame,
+                last: frame,
+                frames: 0,
+                classes: BTreeMap::new(),
+            });
+            span.last = frame;
+            span.frames += 1;
+            *span.classes.entry(t.class_id).or_default() += 1;
+        }
+    }
+
+    /// The summaries by id, with class names from `classes` and teams from `teams`.
+    pub fn finish(self, classes: &[String], teams: &TeamAssignment) -> Vec<TrackSummary> {
+        self.spans
+            .into_iter()
+            .map(|(id, span)| {
+                let class = span
+                    .classes
+                    .iter()
+                    .max_by_key(|&(class, n)| (*n, std::cmp::Reverse(*class)))
+                    .map_or(0, |(&class, _)| class);
+                TrackSummary {
+                    id,
+                    label: classes.get(class).cloned().unwrap_or_default(),
+                    first_frame: span.first,
+                    last_frame: span.last,
+                    frames: span.frames,
+                    team: teams.teams.get(&id).copied(),
+                }
+            })
+            .collect()
+    }
+}
