@@ -3,7 +3,7 @@
 # Rust toolchain; each step is skipped when what it installs is already there.
 #
 #   Debian packages: FFmpeg's libraries (video decoding), clang (FFmpeg bindings), Chromium and
-#   ChromeDriver (browser tests)
+#   ChromeDriver (browser tests), Python's venv (TrackEval, the tracking metrics' reference)
 #   Rust: the wasm32 target, Trunk (builds the browser app), wasm-bindgen-cli (its exact
 #   version must match the `wasm-bindgen` crate in Cargo.lock)
 set -euo pipefail
@@ -18,6 +18,7 @@ apt_packages=(
   ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libavfilter-dev libavdevice-dev
   chromium chromium-driver
+  python3 python3-venv
 )
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -51,5 +52,17 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
   # Not --locked: the lock file published with 0.2.130 pins a webpki-roots release that
   # crates.io no longer serves.
   env "${tool_build[@]}" cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+# TrackEval, the reference that server/tests/eval_trackeval.rs checks the tracking metrics
+# against: a virtual environment outside the repository with scripts/trackeval-requirements.txt,
+# reinstalled only when that file changes.
+NETBALL_VENV="${NETBALL_VENV:-$HOME/.cache/netball-venv}"
+trackeval_requirements="$(cd "$(dirname "$0")" && pwd)/trackeval-requirements.txt"
+if ! cmp -s "$trackeval_requirements" "$NETBALL_VENV/installed-requirements.txt" \
+  || ! "$NETBALL_VENV/bin/python" -c 'import trackeval' 2>/dev/null; then
+  echo "setup: installing TrackEval into $NETBALL_VENV"
+  python3 -m venv "$NETBALL_VENV"
+  "$NETBALL_VENV/bin/pip" install -q --disable-pip-version-check -r "$trackeval_requirements"
+  cp "$trackeval_requirements" "$NETBALL_VENV/installed-requirements.txt"
 fi
 echo "setup: done"
