@@ -178,7 +178,7 @@ fn detect_video(detector: &Detector, args: &DetectArgs) -> Result<Detected> {
             }
             results.push(FrameResult {
                 index: timed.index,
-                seconds: timed.seconds,
+                seconds: Some(timed.seconds),
                 detections,
             });
         }

@@ -321,7 +321,7 @@ mod tests {
         }
         let tenth = &frames[10];
         assert_eq!(tenth.index, 10);
-        let seconds = tenth.seconds.expect("MP4 frames have timestamps");
+        let seconds = tenth.seconds;
         assert!(
             (seconds - 10.0 / 25.0).abs() < 1e-3,
             "frame 10 at {seconds} s"

@@ -328,3 +328,90 @@ impl<W: Write, G: Write> TruthWriter<W, G> {
         Ok(())
     }
 }
+
+/// Reads a truth document frame by frame, so memory stays flat for a full match: `on_header`
+/// gets the header (always first in the documents [`TruthWriter`] writes), then `on_frame`
+/// each frame in order until it returns `false`. Events and score are skipped.
+pub fn read_frames<R: std::io::Read>(
+    reader: R,
+    on_header: impl FnMut(Header) -> bool,
+    on_frame: impl FnMut(FrameTruth) -> bool,
+) -> Result<()> {
+    use serde::de::{
+        DeserializeSeed, Deserializer as _, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+    };
+
+    /// Deliberately stopped by a callback: not an error for the caller.
+    const STOPPED: &str = "\u{0}stopped";
+
+    struct Document<H, F> {
+        on_header: H,
+        on_frame: F,
+    }
+    struct Frames<'a, F>(&'a mut F);
+
+    impl<'de, F: FnMut(FrameTruth) -> bool> DeserializeSeed<'de> for Frames<'_, F> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+    impl<'de, F: FnMut(FrameTruth) -> bool> Visitor<'de> for Frames<'_, F> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of frames")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(frame) = seq.next_element::<FrameTruth>()? {
+                if !(self.0)(frame) {
+                    return Err(A::Error::custom(STOPPED));
+                }
+            }
+            Ok(())
+        }
+    }
+    impl<'de, H: FnMut(Header) -> bool, F: FnMut(FrameTruth) -> bool> Visitor<'de> for Document<H, F> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a netball truth document")
+        }
+        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "header" => {
+                        let header: Header = map.next_value()?;
+                        if header.format != FORMAT {
+                            return Err(A::Error::custom(format!(
+                                "not a truth file (format `{}`)",
+                                header.format
+                            )));
+                        }
+                        if header.version != VERSION {
+                            return Err(A::Error::custom(format!(
+                                "truth version {} is not supported (this build reads {VERSION})",
+                                header.version
+                            )));
+                        }
+                        if !(self.on_header)(header) {
+                            return Err(A::Error::custom(STOPPED));
+                        }
+                    }
+                    "frames" => map.next_value_seed(Frames(&mut self.on_frame))?,
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
+    match de.deserialize_map(Document {
+        on_header,
+        on_frame,
+    }) {
+        Err(e) if e.to_string().starts_with(STOPPED) => Ok(()),
+        other => other.map_err(|e| anyhow::anyhow!("reading the truth file: {e}")),
+    }
+}
