@@ -1,8 +1,11 @@
 //! The `netball` command line.
 
+#[cfg(feature = "video")]
+mod analyze;
 mod bench;
 mod dataset;
 mod detect;
+mod eval;
 mod model;
 mod options;
 mod serve;
@@ -23,8 +26,13 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Analyse videos: detect, track, and write results, CSV and MOTChallenge tracks.
+    #[cfg(feature = "video")]
+    Analyze(analyze::AnalyzeArgs),
     /// Detect objects in an image or a video; prints JSON and writes an annotated image.
     Detect(detect::DetectArgs),
+    /// Score an analysis against a simulator's truth: detection AP, HOTA, IDF1, MOTA.
+    Eval(eval::EvalArgs),
     /// Import and inspect model files.
     #[command(subcommand)]
     Model(model::ModelCommand),
@@ -42,7 +50,10 @@ enum Command {
 impl Cli {
     pub fn run(self) -> Result<()> {
         match self.command {
+            #[cfg(feature = "video")]
+            Command::Analyze(args) => analyze::run(args),
             Command::Detect(args) => detect::run(args),
+            Command::Eval(args) => eval::run(args),
             Command::Model(cmd) => model::run(cmd),
             Command::Serve(args) => serve::run(args),
             Command::Bench(args) => bench::run(args),

@@ -23,7 +23,7 @@ pub fn parse_duration(s: &str) -> Result<f64, String> {
 
 /// A progress bar counting `unit`s, with the rate and the time left.
 pub fn progress_bar(len: u64, unit: &str) -> indicatif::ProgressBar {
-    let template = format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{per_sec}}, eta {{eta}}");
+    let template = format!("{{prefix}}{{bar:40}} {{pos}}/{{len}} {unit}, {{per_sec}}, eta {{eta}}");
     indicatif::ProgressBar::new(len)
         .with_style(indicatif::ProgressStyle::with_template(&template).expect("valid template"))
 }

@@ -1,0 +1,424 @@
+//! `netball analyze <videos…> -o out/`: the whole pipeline over one or more videos.
+
+use std::collections::BTreeSet;
+use std::num::{NonZeroU32, NonZeroUsize};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use indicatif::{MultiProgress, ProgressBar};
+use netball_server::device::{self, DeviceChoice};
+use netball_server::model_import;
+use netball_server::pipeline::{
+    self, Cache, Mode, OracleSettings, OutputPaths, RunSettings, Source, expected_frames,
+};
+use netball_shared::result::AnalysisSettings;
+use netball_shared::track::{BallTrackerSettings, ByteTrackSettings, TeamSettings};
+use netball_shared::{DetectConfig, Detector, ModelFile};
+
+use super::options::{parse_duration, progress_bar};
+
+#[derive(Args)]
+pub struct AnalyzeArgs {
+    /// Videos to analyse (anything FFmpeg reads).
+    #[arg(required = true)]
+    videos: Vec<PathBuf>,
+    /// Folder for the results: one sub-folder per video.
+    #[arg(short, long)]
+    out: PathBuf,
+    /// Videos analysed at the same time, each with its own copy of the model.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    jobs: u16,
+    /// Model weights: a model file (.bpk) or an Ultralytics checkpoint [default: the default
+    /// model]. Ignored with --truth.
+    #[arg(long)]
+    weights: Option<PathBuf>,
+    /// Class names, comma-separated, for a checkpoint that does not carry them (as with
+    /// `netball model import`). People are tracked by class name: player, umpire, person,
+    /// Normal, Fall; the ball is ball or "sports ball".
+    #[arg(long, value_delimiter = ',')]
+    classes: Option<Vec<String>>,
+    /// Oracle detections from a simulator truth file instead of a model: give one per video,
+    /// in the same order.
+    #[arg(long)]
+    truth: Vec<PathBuf>,
+    /// Oracle: share of objects missed per frame.
+    #[arg(long, default_value_t = OracleSettings::default().miss_rate)]
+    oracle_misses: f64,
+    /// Oracle: noise on box edges, pixels (standard deviation).
+    #[arg(long, default_value_t = OracleSettings::default().noise_px)]
+    oracle_noise: f64,
+    /// Oracle: false detections per frame (mean).
+    #[arg(long, default_value_t = OracleSettings::default().false_positives)]
+    oracle_false: f64,
+    /// Oracle: seed of its random draws.
+    #[arg(long, default_value_t = 0)]
+    oracle_seed: u64,
+    /// Where to run the model.
+    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
+    device: DeviceChoice,
+    /// Most frames per model call.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    batch: u16,
+    /// Analyse every n-th frame.
+    #[arg(long, default_value_t = NonZeroU32::MIN)]
+    stride: NonZeroU32,
+    /// Start this far into the video (90s, 1m30s, or seconds).
+    #[arg(long, value_parser = parse_duration)]
+    start: Option<f64>,
+    /// Stop this far into the video.
+    #[arg(long, value_parser = parse_duration)]
+    end: Option<f64>,
+    /// The naive reference path: one thread, full-resolution frames, batch 1.
+    #[arg(long)]
+    baseline: bool,
+    /// Minimum class probability of a detection.
+    #[arg(long, default_value_t = DetectConfig::default().confidence)]
+    confidence: f32,
+    /// ByteTrack: detections at or above this score are confident.
+    #[arg(long, default_value_t = ByteTrackSettings::default().high_score)]
+    track_high: f32,
+    /// ByteTrack: detections below this are ignored.
+    #[arg(long, default_value_t = ByteTrackSettings::default().low_score)]
+    track_low: f32,
+    /// ByteTrack: least score to start a track.
+    #[arg(long, default_value_t = ByteTrackSettings::default().new_track_score)]
+    track_new: f32,
+    /// ByteTrack: frames a lost track is kept to be found again.
+    #[arg(long, default_value_t = ByteTrackSettings::default().lost_frames)]
+    track_lost: u32,
+    /// Analyse again even when the same analysis is in the cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Where analyses are cached [default: <data dir>/cache].
+    #[arg(long)]
+    cache_dir: Option<PathBuf>,
+    /// Channel capacity between stages, frames.
+    #[arg(long, default_value_t = NonZeroUsize::new(16).expect("non-zero"))]
+    queue: NonZeroUsize,
+}
+
+impl AnalyzeArgs {
+    fn analysis(&self) -> AnalysisSettings {
+        // The tracker sees every analysed frame; with a stride, "lost for n frames" means
+        // n analysed frames.
+        AnalysisSettings {
+            stride: self.stride.get(),
+            start: self.start,
+            end: self.end,
+            detect: DetectConfig {
+                // Low-score detections feed ByteTrack's second round.
+                confidence: self.confidence.min(self.track_low),
+                ..DetectConfig::default()
+            },
+            people: ByteTrackSettings {
+                high_score: self.track_high,
+                low_score: self.track_low,
+                new_track_score: self.track_new,
+                lost_frames: self.track_lost,
+                ..ByteTrackSettings::default()
+            },
+            ball: BallTrackerSettings::default(),
+            teams: TeamSettings::default(),
+        }
+    }
+
+    fn run_settings(&self) -> RunSettings {
+        RunSettings {
+            mode: if self.baseline {
+                Mode::Baseline
+            } else {
+                Mode::Pipelined
+            },
+            stride: self.stride,
+            start: self.start,
+            end: self.end,
+            queue: self.queue,
+        }
+    }
+
+    fn oracle(&self) -> OracleSettings {
+        OracleSettings {
+            miss_rate: self.oracle_misses,
+            noise_px: self.oracle_noise,
+            false_positives: self.oracle_false,
+            seed: self.oracle_seed,
+        }
+    }
+}
+
+/// A folder name from a video's file name that is safe on every file system: anything but
+/// letters, digits, `-`, `_` and `.` becomes `_`, no leading dot, and repeats get `-2`, `-3`.
+fn folder_names(videos: &[PathBuf]) -> Vec<String> {
+    let mut taken = BTreeSet::new();
+    videos
+        .iter()
+        .map(|v| {
+            let stem = v
+                .file_stem()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default();
+            let mut name: String = stem
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .take(100)
+                .collect();
+            name = name.trim_start_matches('.').to_owned();
+            if name.is_empty() {
+                name = "video".into();
+            }
+            let mut unique = name.clone();
+            let mut n = 2;
+            while !taken.insert(unique.clone()) {
+                unique = format!("{name}-{n}");
+                n += 1;
+            }
+            unique
+        })
+        .collect()
+}
+
+/// What the model jobs share: the weights' path and the device.
+struct ModelSpec {
+    weights: PathBuf,
+    classes: Option<Vec<String>>,
+    device: device::SelectedDevice,
+    batch: NonZeroUsize,
+    config: DetectConfig,
+}
+
+pub fn run(args: AnalyzeArgs) -> Result<()> {
+    ffmpeg_next::util::log::set_level(ffmpeg_next::util::log::Level::Error);
+    if !args.truth.is_empty() && args.truth.len() != args.videos.len() {
+        bail!(
+            "--truth is given {} times for {} videos: give one truth file per video, in order",
+            args.truth.len(),
+            args.videos.len()
+        );
+    }
+    let model = if args.truth.is_empty() {
+        let weights = args
+            .weights
+            .clone()
+            .unwrap_or_else(super::default_model_path);
+        if !weights.exists() {
+            bail!(
+                "no model at {}: pass --weights, run `netball model import <checkpoint>`, or \
+                 use oracle detections with --truth",
+                weights.display()
+            );
+        }
+        // Checked once here, so a bad file fails before any video starts.
+        let file = model_import::load_weights(&weights)?;
+        if let Some(classes) = &args.classes {
+            anyhow::ensure!(
+                classes.len() == file.info().classes.len(),
+                "--classes names {} classes but the model predicts {}",
+                classes.len(),
+                file.info().classes.len()
+            );
+        }
+        drop(file);
+        let device = device::select(args.device)?;
+        tracing::info!("running on {}", device.description);
+        Some(ModelSpec {
+            weights,
+            classes: args.classes.clone(),
+            device,
+            batch: NonZeroUsize::new(usize::from(args.batch)).context("--batch is at least 1")?,
+            config: DetectConfig {
+                confidence: args.confidence.min(args.track_low),
+                ..DetectConfig::default()
+            },
+        })
+    } else {
+        None
+    };
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+
+    let names = folder_names(&args.videos);
+    let bars = MultiProgress::new();
+    let overall = bars.add(progress_bar(0, "frames (all videos)"));
+    let queue: Mutex<Vec<usize>> = Mutex::new((0..args.videos.len()).rev().collect());
+    let failures: Mutex<Vec<(usize, anyhow::Error)>> = Mutex::new(Vec::new());
+    let cancel = AtomicBool::new(false);
+    let analysis = args.analysis();
+    let settings = args.run_settings();
+    let cache = (!args.no_cache).then(|| {
+        Cache::new(
+            args.cache_dir
+                .clone()
+                .unwrap_or_else(|| super::data_dir().join("cache")),
+        )
+    });
+
+    std::thread::scope(|s| {
+        for _ in 0..args.jobs.min(args.videos.len() as u16) {
+            s.spawn(|| {
+                // Each job loads its own model: Burn modules are not shared between threads.
+                let detector = match &model {
+                    Some(spec) => match load_detector(spec) {
+                        Ok(d) => Some(d),
+                        Err(e) => {
+                            failures.lock().expect("not poisoned").push((usize::MAX, e));
+                            return;
+                        }
+                    },
+                    None => None,
+                };
+                loop {
+                    let Some(i) = queue.lock().expect("not poisoned").pop() else {
+                        break;
+                    };
+                    let video = &args.videos[i];
+                    let source = match (&detector, &model) {
+                        (Some(detector), Some(spec)) => Source::Model {
+                            detector,
+                            weights: spec.weights.clone(),
+                            batch: spec.batch,
+                        },
+                        _ => Source::Oracle {
+                            truth: args.truth[i].clone(),
+                            settings: args.oracle(),
+                        },
+                    };
+                    let out = OutputPaths::new(args.out.join(&names[i]));
+                    let result = analyze_one(
+                        video,
+                        &source,
+                        &analysis,
+                        &settings,
+                        out,
+                        cache.as_ref(),
+                        &bars,
+                        &overall,
+                        &cancel,
+                    );
+                    match result {
+                        Ok(summary) => {
+                            bars.suspend(|| println!("{summary}"));
+                        }
+                        Err(e) => failures.lock().expect("not poisoned").push((i, e)),
+                    }
+                }
+            });
+        }
+    });
+    overall.finish_and_clear();
+
+    let failures = failures.into_inner().expect("not poisoned");
+    for (i, e) in &failures {
+        let message = format!("{e:#}");
+        match args.videos.get(*i) {
+            // Errors from opening a file already name it.
+            Some(video) if !message.contains(&*video.to_string_lossy()) => {
+                eprintln!("error: {}: {message}", video.display());
+            }
+            _ => eprintln!("error: {message}"),
+        }
+    }
+    if !failures.is_empty() {
+        bail!(
+            "{} of {} videos failed",
+            failures.len().min(args.videos.len()),
+            args.videos.len()
+        );
+    }
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn load_detector(spec: &ModelSpec) -> Result<Detector> {
+    let mut file = model_import::load_weights(&spec.weights)?;
+    if let Some(classes) = &spec.classes {
+        let mut info = file.info().clone();
+        info.classes.clone_from(classes);
+        file = ModelFile::new(info, file.into_tensors())?;
+    }
+    Ok(Detector::new(
+        file,
+        spec.device.device.clone(),
+        spec.config,
+    )?)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn analyze_one(
+    video: &Path,
+    source: &Source,
+    analysis: &AnalysisSettings,
+    settings: &RunSettings,
+    out: OutputPaths,
+    cache: Option<&Cache>,
+    bars: &MultiProgress,
+    overall: &ProgressBar,
+    cancel: &AtomicBool,
+) -> Result<String> {
+    let info = pipeline::probe(video)?;
+    let expected = expected_frames(&info, settings).unwrap_or(0);
+    overall.inc_length(expected);
+    let bar = bars.insert_before(overall, progress_bar(expected, "frames"));
+    bar.set_prefix(format!("{} ", file_name(video)));
+    let progress = |n: u64| {
+        bar.inc(n);
+        overall.inc(n);
+    };
+    let outcome = pipeline::analyze(
+        video, source, analysis, settings, out, cache, &progress, cancel,
+    );
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    let Some(m) = &outcome.metrics else {
+        overall.inc(expected.saturating_sub(bar.position()));
+        return Ok(format!(
+            "{}: the same analysis was cached -> {}",
+            video.display(),
+            outcome.paths.dir.display()
+        ));
+    };
+    Ok(format!(
+        "{}: {} frames in {:.1} s ({:.1} frames/s, peak memory {}) -> {}\n{}",
+        video.display(),
+        m.frames,
+        m.wall_seconds,
+        m.frames_per_second,
+        m.peak_rss_bytes
+            .map_or("unknown".into(), |b| format!("{:.0} MB", b as f64 / 1e6)),
+        outcome.paths.dir.display(),
+        pipeline::stage_table(&m.stages)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_are_safe_and_unique() {
+        let names = folder_names(&[
+            PathBuf::from("a/match one.mp4"),
+            PathBuf::from("b/match one.mp4"),
+            PathBuf::from("../../etc/passwd"),
+            PathBuf::from("..mp4"),
+            PathBuf::from("x/$(rm -rf).mkv"),
+        ]);
+        assert_eq!(
+            names,
+            ["match_one", "match_one-2", "passwd", "video", "__rm_-rf_"]
+        );
+    }
+}

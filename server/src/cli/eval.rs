@@ -1,0 +1,174 @@
+//! `netball eval --truth truth.json --result result.json`: scores an analysis against the
+//! simulator's truth: detection AP, and tracking HOTA, IDF1, MOTA and ID switches.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use netball_server::eval::{self, FrameObjects, Sequence, TrackingScores};
+use netball_server::simulate::truth::{self, ObjectClass};
+use netball_shared::ObjectKind;
+use netball_shared::result::AnalysisResult;
+use serde::Serialize;
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// The simulator's truth file for the analysed video.
+    #[arg(long)]
+    truth: PathBuf,
+    /// The analysis' result.json.
+    #[arg(long)]
+    result: PathBuf,
+    /// Print the scores as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Everything `netball eval` reports.
+#[derive(Debug, Serialize)]
+struct Report {
+    frames: usize,
+    /// People detection AP at IoU 0.5, and averaged over IoU 0.5:0.95.
+    ap50: f64,
+    ap50_95: f64,
+    tracking: TrackingScores,
+}
+
+/// `[x1, y1, x2, y2]` to MOTChallenge's `[left, top, width, height]`.
+fn ltwh([x1, y1, x2, y2]: [f32; 4]) -> [f64; 4] {
+    [
+        f64::from(x1),
+        f64::from(y1),
+        f64::from(x2 - x1),
+        f64::from(y2 - y1),
+    ]
+}
+
+pub fn run(args: EvalArgs) -> Result<()> {
+    let bytes = std::fs::read(&args.result)
+        .with_context(|| format!("reading {}", args.result.display()))?;
+    let result = AnalysisResult::from_json(&bytes)
+        .with_context(|| format!("reading {}", args.result.display()))?;
+    drop(bytes);
+    // Frame number -> position among the analysed frames (a stride or a range leaves gaps).
+    let analysed: BTreeMap<u64, usize> = result
+        .frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.frame, i))
+        .collect();
+    if analysed.is_empty() {
+        bail!("{} has no analysed frames", args.result.display());
+    }
+
+    let n = analysed.len();
+    let mut gt = Sequence {
+        frames: vec![FrameObjects::default(); n],
+    };
+    let mut gt_boxes: Vec<Vec<[f64; 4]>> = vec![Vec::new(); n];
+    let mut size = None;
+    truth::read_frames(
+        std::fs::File::open(&args.truth)
+            .with_context(|| format!("opening {}", args.truth.display()))?,
+        |header| {
+            size = Some((header.width, header.height));
+            true
+        },
+        |frame| {
+            if let Some(&i) = analysed.get(&frame.frame) {
+                for o in &frame.objects {
+                    if matches!(o.class, ObjectClass::Player | ObjectClass::Umpire) {
+                        gt.frames[i].ids.push(u64::from(o.id));
+                        gt.frames[i].boxes.push(ltwh(o.bbox));
+                        gt_boxes[i].push(ltwh(o.bbox));
+                    }
+                }
+            }
+            true
+        },
+    )?;
+    let Some((w, h)) = size else {
+        bail!("{} has no header", args.truth.display());
+    };
+    let video = &result.header.video;
+    if (video.width, video.height) != (w, h) {
+        bail!(
+            "the result is for a {}x{} video, the truth for {w}x{h}: not the same clip",
+            video.width,
+            video.height
+        );
+    }
+
+    let classes = result.header.detector.classes();
+    let is_person = |class_id: usize| {
+        classes
+            .get(class_id)
+            .is_some_and(|c| ObjectKind::from_label(c) == ObjectKind::Person)
+    };
+    let mut pred = Sequence {
+        frames: vec![FrameObjects::default(); n],
+    };
+    let mut dets: Vec<Vec<([f64; 4], f32)>> = vec![Vec::new(); n];
+    for (i, f) in result.frames.iter().enumerate() {
+        for t in f.tracks.iter().filter(|t| is_person(t.class_id)) {
+            let b = t.bbox;
+            pred.frames[i].ids.push(u64::from(t.id));
+            pred.frames[i].boxes.push(ltwh([b.x1, b.y1, b.x2, b.y2]));
+        }
+        for d in f.detections.iter().filter(|d| is_person(d.class_id)) {
+            let b = d.bbox;
+            dets[i].push((ltwh([b.x1, b.y1, b.x2, b.y2]), d.score));
+        }
+    }
+
+    let report = Report {
+        frames: n,
+        ap50: eval::ap50(&gt_boxes, &dets),
+        ap50_95: eval::ap50_95(&gt_boxes, &dets),
+        tracking: eval::evaluate(&gt, &pred),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(&report);
+    }
+    Ok(())
+}
+
+fn print_report(r: &Report) {
+    let t = &r.tracking;
+    let pct = |v: f64| format!("{:.1}", v * 100.0);
+    println!("frames      {}", r.frames);
+    println!(
+        "detection   AP50 {}  AP50:95 {}",
+        pct(r.ap50),
+        pct(r.ap50_95)
+    );
+    println!(
+        "HOTA        {}  (DetA {}, AssA {}, LocA {})",
+        pct(t.hota),
+        pct(t.deta),
+        pct(t.assa),
+        pct(t.loca)
+    );
+    println!(
+        "IDF1        {}  (IDP {}, IDR {})",
+        pct(t.idf1),
+        pct(t.idp),
+        pct(t.idr)
+    );
+    println!(
+        "MOTA        {}  (MOTP {}, FP {}, FN {}, ID switches {}, fragmentations {})",
+        pct(t.mota),
+        pct(t.motp),
+        t.false_positives,
+        t.false_negatives,
+        t.id_switches,
+        t.fragmentations
+    );
+    println!(
+        "tracks      {} true, {} found; mostly tracked {}, partly {}, mostly lost {}",
+        t.gt_ids, t.pred_ids, t.mostly_tracked, t.partially_tracked, t.mostly_lost
+    );
+}

@@ -1,0 +1,221 @@
+//! What a run writes, streamed as frames arrive so memory does not grow with the video:
+//! the result document (`result.json`, format in `docs/result-format.md`), CSV exports and
+//! the tracks in MOTChallenge format. What is known only at the end (the ball's path, the
+//! players and their teams, the metrics) is written when the run finishes.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use netball_shared::result::{FrameResult, ResultHeader, ResultSummary};
+use netball_shared::track::{BallSource, TeamLabel};
+
+/// The files of one analysed video, all in one folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputPaths {
+    pub dir: PathBuf,
+}
+
+impl OutputPaths {
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+    pub fn result(&self) -> PathBuf {
+        self.dir.join("result.json")
+    }
+    pub fn detections(&self) -> PathBuf {
+        self.dir.join("detections.csv")
+    }
+    pub fn tracks(&self) -> PathBuf {
+        self.dir.join("tracks.csv")
+    }
+    /// MOTChallenge: `frame,id,left,top,width,height,score,-1,-1,-1`, frames from 1.
+    pub fn mot(&self) -> PathBuf {
+        self.dir.join("tracks.mot.txt")
+    }
+    pub fn players(&self) -> PathBuf {
+        self.dir.join("players.csv")
+    }
+    pub fn ball(&self) -> PathBuf {
+        self.dir.join("ball.csv")
+    }
+
+    /// Every file a finished run writes.
+    pub fn files(&self) -> [PathBuf; 6] {
+        [
+            self.result(),
+            self.detections(),
+            self.tracks(),
+            self.mot(),
+            self.players(),
+            self.ball(),
+        ]
+    }
+
+    /// Removes whatever a failed run left, so no half-written result is mistaken for one.
+    pub fn remove_partial(&self) {
+        for path in self.files() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn create(path: &Path) -> Result<BufWriter<File>> {
+    Ok(BufWriter::new(
+        File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    ))
+}
+
+/// Writes every output of one run.
+pub struct Outputs {
+    paths: OutputPaths,
+    json: BufWriter<File>,
+    detections: csv::Writer<BufWriter<File>>,
+    tracks: csv::Writer<BufWriter<File>>,
+    mot: BufWriter<File>,
+    frames: u64,
+}
+
+impl Outputs {
+    pub fn start(paths: OutputPaths, header: &ResultHeader) -> Result<Self> {
+        std::fs::create_dir_all(&paths.dir)
+            .with_context(|| format!("creating {}", paths.dir.display()))?;
+        let mut json = create(&paths.result())?;
+        json.write_all(b"{\"header\":")?;
+        serde_json::to_writer(&mut json, header)?;
+        json.write_all(b",\n\"frames\":[\n")?;
+        let mut detections = csv::Writer::from_writer(create(&paths.detections())?);
+        detections.write_record(["frame", "time", "class", "score", "x1", "y1", "x2", "y2"])?;
+        let mut tracks = csv::Writer::from_writer(create(&paths.tracks())?);
+        tracks.write_record([
+            "frame", "time", "track", "class", "score", "x1", "y1", "x2", "y2",
+        ])?;
+        let mot = create(&paths.mot())?;
+        Ok(Self {
+            paths,
+            json,
+            detections,
+            tracks,
+            mot,
+            frames: 0,
+        })
+    }
+
+    pub fn frame(&mut self, frame: &FrameResult, classes: &[String]) -> Result<()> {
+        if self.frames > 0 {
+            self.json.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut self.json, frame)?;
+        let (n, t) = (frame.frame.to_string(), format!("{:.3}", frame.time));
+        for d in &frame.detections {
+            let b = d.bbox;
+            self.detections.write_record([
+                n.as_str(),
+                &t,
+                &d.label,
+                &format!("{:.3}", d.score),
+                &format!("{:.1}", b.x1),
+                &format!("{:.1}", b.y1),
+                &format!("{:.1}", b.x2),
+                &format!("{:.1}", b.y2),
+            ])?;
+        }
+        for tr in &frame.tracks {
+            let b = tr.bbox;
+            let class = classes.get(tr.class_id).map_or("", String::as_str);
+            self.tracks.write_record([
+                n.as_str(),
+                &t,
+                &tr.id.to_string(),
+                class,
+                &format!("{:.3}", tr.score),
+                &format!("{:.1}", b.x1),
+                &format!("{:.1}", b.y1),
+                &format!("{:.1}", b.x2),
+                &format!("{:.1}", b.y2),
+            ])?;
+            writeln!(
+                self.mot,
+                "{},{},{:.2},{:.2},{:.2},{:.2},{:.3},-1,-1,-1",
+                frame.frame + 1,
+                tr.id,
+                b.x1,
+                b.y1,
+                b.width(),
+                b.height(),
+                tr.score
+            )?;
+        }
+        self.frames += 1;
+        Ok(())
+    }
+
+    /// Writes what is known at the end and closes every file.
+    pub fn finish(mut self, summary: &ResultSummary) -> Result<OutputPaths> {
+        self.json.write_all(b"\n],\n")?;
+        for (i, (key, value)) in [
+            ("ball", serde_json::to_string(&summary.ball)?),
+            ("tracks", serde_json::to_string(&summary.tracks)?),
+            ("teams", serde_json::to_string(&summary.teams)?),
+            ("metrics", serde_json::to_string(&summary.metrics)?),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let sep = if i == 0 { "" } else { ",\n" };
+            write!(self.json, "{sep}\"{key}\":{value}")?;
+        }
+        self.json.write_all(b"}\n")?;
+        self.json.flush()?;
+        self.detections.flush()?;
+        self.tracks.flush()?;
+        self.mot.flush()?;
+
+        let mut players = csv::Writer::from_writer(create(&self.paths.players())?);
+        players.write_record([
+            "track",
+            "class",
+            "team",
+            "first_frame",
+            "last_frame",
+            "frames",
+        ])?;
+        for t in &summary.tracks {
+            let team = match t.team {
+                Some(TeamLabel::A) => "a",
+                Some(TeamLabel::B) => "b",
+                None => "",
+            };
+            players.write_record([
+                t.id.to_string().as_str(),
+                &t.label,
+                team,
+                &t.first_frame.to_string(),
+                &t.last_frame.to_string(),
+                &t.frames.to_string(),
+            ])?;
+        }
+        players.flush()?;
+
+        let mut ball = csv::Writer::from_writer(create(&self.paths.ball())?);
+        ball.write_record(["frame", "source", "score", "x1", "y1", "x2", "y2"])?;
+        for p in &summary.ball {
+            let b = p.bbox;
+            ball.write_record([
+                p.frame.to_string().as_str(),
+                match p.source {
+                    BallSource::Detected => "detected",
+                    BallSource::Interpolated => "interpolated",
+                },
+                &format!("{:.3}", p.score),
+                &format!("{:.1}", b.x1),
+                &format!("{:.1}", b.y1),
+                &format!("{:.1}", b.x2),
+                &format!("{:.1}", b.y2),
+            ])?;
+        }
+        ball.flush()?;
+        Ok(self.paths)
+    }
+}

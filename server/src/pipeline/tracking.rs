@@ -1,0 +1,103 @@
+//! The tracking stage: people through ByteTrack, the ball through its own tracker, kit colours
+//! gathered per track for the teams, and the per-track summaries. One instance per video,
+//! fed frames in order.
+
+use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
+use netball_shared::track::{BallPoint, BallTracker, ByteTrack, TeamClassifier};
+use netball_shared::{BoundingBox, Detection, Frame, ObjectKind};
+
+use netball_shared::result::AnalysisSettings;
+
+/// Everything the tracking stage keeps between frames. Memory grows with the number of tracks
+/// and the ball's path (a few numbers per frame), never with frames' pixels.
+pub struct Tracking {
+    people: ByteTrack,
+    ball: BallTracker,
+    teams: TeamClassifier,
+    summaries: TrackSummaries,
+    ball_path: Vec<BallPoint>,
+    kinds: Vec<ObjectKind>,
+    classes: Vec<String>,
+}
+
+impl Tracking {
+    /// `video_height` scales the ball tracker's distances (its settings are for 1080 lines).
+    pub fn new(settings: &AnalysisSettings, classes: &[String], video_height: u32) -> Self {
+        Self {
+            people: ByteTrack::new(settings.people),
+            ball: BallTracker::new(settings.ball.scaled_to_height(video_height as f32)),
+            teams: TeamClassifier::new(settings.teams),
+            summaries: TrackSummaries::default(),
+            ball_path: Vec::new(),
+            kinds: classes.iter().map(|c| ObjectKind::from_label(c)).collect(),
+            classes: classes.to_vec(),
+        }
+    }
+
+    fn kind(&self, d: &Detection) -> ObjectKind {
+        self.kinds
+            .get(d.class_id)
+            .copied()
+            .unwrap_or(ObjectKind::Other)
+    }
+
+    /// One frame: `detections` in video pixels; `frame` is the picture at whatever size it was
+    /// decoded (kit colours are sampled from it after scaling the boxes).
+    pub fn frame(
+        &mut self,
+        index: u64,
+        time: f64,
+        frame: &Frame,
+        video_size: (u32, u32),
+        detections: Vec<Detection>,
+    ) -> FrameResult {
+        let people: Vec<Detection> = detections
+            .iter()
+            .filter(|d| self.kind(d) == ObjectKind::Person)
+            .cloned()
+            .collect();
+        let balls: Vec<Detection> = detections
+            .iter()
+            .filter(|d| self.kind(d) == ObjectKind::Ball)
+            .cloned()
+            .collect();
+        let sx = frame.width() as f32 / video_size.0 as f32;
+        let sy = frame.height() as f32 / video_size.1 as f32;
+        let in_frame = |b: &BoundingBox| BoundingBox {
+            x1: b.x1 * sx,
+            y1: b.y1 * sy,
+            x2: b.x2 * sx,
+            y2: b.y2 * sy,
+        };
+        let tracks = self.people.update(&people);
+        for t in &tracks {
+            self.teams.observe(t.id, frame, &in_frame(&t.bbox));
+        }
+        self.summaries.observe(index, &tracks);
+        self.ball_path.extend(self.ball.push(index, &balls));
+        FrameResult {
+            frame: index,
+            time,
+            detections,
+            tracks,
+        }
+    }
+
+    pub fn classes(&self) -> &[String] {
+        &self.classes
+    }
+
+    /// The end of the video: the ball's remaining points, the tracks with their teams.
+    pub fn finish(self, metrics: RunMetrics) -> ResultSummary {
+        let mut ball = self.ball_path;
+        ball.extend(self.ball.finish());
+        let teams = self.teams.assign();
+        let tracks = self.summaries.finish(&self.classes, &teams);
+        ResultSummary {
+            ball,
+            tracks,
+            teams,
+            metrics,
+        }
+    }
+}
