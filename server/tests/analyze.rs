@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use netball_server::decode::video::VideoFrames;
 use netball_shared::result::AnalysisResult;
 use serde_json::Value;
 
@@ -129,6 +130,19 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     assert_eq!(csv.lines().count(), detections + 1);
     let players = std::fs::read_to_string(folder.join("players.csv")).unwrap();
     assert_eq!(players.lines().count(), result.tracks.len() + 1);
+    let video: Vec<_> = VideoFrames::open(&folder.join("annotated.mp4"))
+        .unwrap()
+        .collect::<anyhow::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        video.len(),
+        500,
+        "the annotated video has every analysed frame"
+    );
+    assert_eq!(
+        (video[0].frame.width(), video[0].frame.height()),
+        (1280, 720)
+    );
 
     // 10% misses, 2 px noise, 0.5 false detections a frame. The target (IDF1 >= 0.90)
     // is not reached yet: from the side line, a defender marking goal-side often stands wholly
@@ -229,6 +243,11 @@ fn a_real_video_runs_through_the_person_detector() {
         OsStr::new("cpu"),
         OsStr::new("--classes"),
         OsStr::new("Normal,Fall"),
+        // This fall detector scores standing pedestrians lower than a person detector would.
+        OsStr::new("--track-high"),
+        OsStr::new("0.4"),
+        OsStr::new("--track-new"),
+        OsStr::new("0.45"),
         OsStr::new("--end"),
         OsStr::new("2s"),
     ]);

@@ -89,6 +89,9 @@ pub struct AnalyzeArgs {
     /// ByteTrack: frames a lost track is kept to be found again.
     #[arg(long, default_value_t = ByteTrackSettings::default().lost_frames)]
     track_lost: u32,
+    /// Do not write the annotated video (annotated.mp4).
+    #[arg(long)]
+    no_video: bool,
     /// Analyse again even when the same analysis is in the cache.
     #[arg(long)]
     no_cache: bool,
@@ -136,6 +139,7 @@ impl AnalyzeArgs {
             start: self.start,
             end: self.end,
             queue: self.queue,
+            video: !self.no_video,
         }
     }
 

@@ -129,13 +129,9 @@ impl VideoFrames {
             ffmpeg::format::Pixel::RGB24,
             out_size.0,
             out_size.1,
-            // Area averaging when shrinking (what a model's training resize approximates);
-            // bilinear when the size is kept.
-            if out_size == (width, height) {
-                ffmpeg::software::scaling::Flags::BILINEAR
-            } else {
-                ffmpeg::software::scaling::Flags::AREA
-            },
+            // Bilinear, as the model's own letterbox resizes (and about twice as fast as area
+            // averaging here).
+            ffmpeg::software::scaling::Flags::BILINEAR,
         )
         .context("setting up the RGB conversion")?;
         if let Some(start) = options.start.filter(|s| *s > 0.0) {

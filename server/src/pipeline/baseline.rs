@@ -10,7 +10,9 @@ use anyhow::{Context, Result};
 use super::Source;
 use super::metrics::StageClock;
 use super::oracle;
-use super::stages::{Finished, Job};
+use super::output::Tracked;
+use super::stages::{Finished, Job, TEAMS_EVERY};
+use super::video::VideoSink;
 use crate::decode::video::VideoFrames;
 
 pub(super) fn run(job: Job) -> Result<Finished> {
@@ -20,6 +22,8 @@ pub(super) fn run(job: Job) -> Result<Finished> {
         source,
         mut tracking,
         mut outputs,
+        video_path,
+        video_fps,
         video_size,
         progress,
         cancel,
@@ -27,6 +31,7 @@ pub(super) fn run(job: Job) -> Result<Finished> {
     } = job;
     let classes = tracking.classes().to_vec();
     let mut frames = VideoFrames::open_with(video, decode)?;
+    let mut sink = VideoSink::new(video_path, video_fps, video_size);
     std::thread::scope(|s| {
         // The oracle streams its truth file from a reader thread in either mode.
         let mut oracle = match source {
@@ -48,19 +53,32 @@ pub(super) fn run(job: Job) -> Result<Finished> {
                 (Source::Oracle { .. }, Some(oracle)) => oracle.detect(timed.index),
                 (Source::Oracle { .. }, None) => unreachable!("an oracle source has its oracle"),
             })?;
-            let result = clocks[2].time(1, || {
-                tracking.frame(
+            let tracked = clocks[2].time(1, || {
+                let (result, ball) = tracking.frame(
                     timed.index,
                     timed.seconds,
                     &timed.frame,
                     video_size,
                     detections,
-                )
+                );
+                let teams = (analysed as usize)
+                    .is_multiple_of(TEAMS_EVERY)
+                    .then(|| tracking.teams());
+                Tracked {
+                    result,
+                    frame: timed.frame,
+                    ball,
+                    teams,
+                }
             });
-            clocks[3].time(1, || outputs.frame(&result, &classes))?;
+            clocks[3].time(1, || {
+                sink.frame(&tracked)?;
+                outputs.frame(&tracked.result, &classes)
+            })?;
             progress(1);
             analysed += 1;
         }
+        clocks[3].time(0, || sink.finish())?;
         let stages = clocks.into_iter().map(StageClock::finish).collect();
         Ok((tracking, outputs, stages, 0, analysed))
     })

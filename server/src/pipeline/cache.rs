@@ -45,15 +45,18 @@ impl Cache {
     }
 
     /// The key of an analysis: hex SHA-256 over everything that shapes its outputs. `inputs`
-    /// are the files the detector reads (the weights, or the oracle's truth).
+    /// are the files the detector reads (the weights, or the oracle's truth); `variant` names
+    /// which optional outputs were asked for.
     pub fn key(
         video: &Path,
         inputs: &[&Path],
         detector: &DetectorInfo,
         settings: &AnalysisSettings,
+        variant: &str,
     ) -> Result<String> {
         let mut hasher = Sha256::new();
         hasher.update(GENERATION);
+        hasher.update(variant);
         // The name is in the result's header, so it is part of what is cached.
         let name = video
             .file_name()
@@ -81,7 +84,13 @@ impl Cache {
         }
         std::fs::create_dir_all(&out.dir)
             .with_context(|| format!("creating {}", out.dir.display()))?;
-        for (from, to) in entry.files().iter().zip(out.files()) {
+        // Optional outputs (the video) are copied when the entry has them.
+        for (from, to) in entry
+            .files()
+            .iter()
+            .zip(out.files())
+            .filter(|(f, _)| f.is_file())
+        {
             std::fs::copy(from, &to)
                 .with_context(|| format!("copying the cached {}", from.display()))?;
         }
@@ -97,6 +106,7 @@ impl Cache {
             .files()
             .iter()
             .zip(staging.files())
+            .filter(|(from, _)| from.is_file())
             .try_for_each(|(from, to)| std::fs::copy(from, to).map(drop));
         let entry = self.entry(key);
         let stored = copied.and_then(|()| std::fs::rename(&staging.dir, &entry.dir));
@@ -155,8 +165,9 @@ mod tests {
             ball: Default::default(),
             teams: Default::default(),
         };
-        let key =
-            |settings: &AnalysisSettings| Cache::key(&video, &[], &detector, settings).unwrap();
+        let key = |settings: &AnalysisSettings| {
+            Cache::key(&video, &[], &detector, settings, "video").unwrap()
+        };
         let first = key(&settings);
         assert_eq!(first, key(&settings));
         assert_ne!(

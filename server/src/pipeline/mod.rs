@@ -24,6 +24,7 @@ pub mod oracle;
 pub mod output;
 mod stages;
 mod tracking;
+mod video;
 
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::{Path, PathBuf};
@@ -133,6 +134,8 @@ pub struct RunSettings {
     pub end: Option<f64>,
     /// Capacity of each channel between stages, in frames.
     pub queue: NonZeroUsize,
+    /// Write the annotated video.
+    pub video: bool,
 }
 
 /// What a finished run gives back.
@@ -184,7 +187,8 @@ pub fn analyze(
     let key = match cache {
         Some(_) => {
             // The range and stride are in the analysis settings, so they are in the key.
-            let key = Cache::key(video, &source.inputs(), &source.info(), analysis)?;
+            let variant = if run.video { "video" } else { "no-video" };
+            let key = Cache::key(video, &source.inputs(), &source.info(), analysis, variant)?;
             Some(key)
         }
         None => None,
@@ -257,6 +261,7 @@ fn analyze_inner(
     );
     let classes = header.detector.classes().to_vec();
     let tracking = Tracking::new(analysis, &classes, info.height);
+    let video_fps = run.video.then(|| info.fps / f64::from(run.stride.get()));
     let outputs = output::Outputs::start(out.clone(), &header)?;
     let job = stages::Job {
         video,
@@ -264,6 +269,8 @@ fn analyze_inner(
         source,
         tracking,
         outputs,
+        video_path: out.video(),
+        video_fps,
         video_size: (info.width, info.height),
         queue: run.queue.get(),
         progress,

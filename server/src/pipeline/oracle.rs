@@ -1,13 +1,15 @@
 //! Oracle detections: the simulator's truth boxes, degraded on purpose (missed objects, noisy
 //! edges, false detections), in place of a model. The standard way to measure a tracker apart
 //! from its detector (as MOTChallenge's public-detection tracks do), and the way to run the
-//! whole pipeline before the project's own model exists.
+//! whole pipeline before the project's own model exists. The boxes go through the same
+//! non-maximum suppression as a model's.
 
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use anyhow::{Context, Result, bail};
-use netball_shared::{BoundingBox, Detection};
+use netball_shared::detect::non_max_suppression;
+use netball_shared::{BoundingBox, DetectConfig, Detection};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -151,8 +153,10 @@ impl Oracle {
             let score = self.rng.random_range(0.1..0.7);
             out.push(self.detection(bbox, score, ObjectClass::Player));
         }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score));
-        out
+        // The model's own post-processing: of two same-class boxes overlapping more than NMS
+        // allows (a player wholly behind another), a detector reports only the stronger.
+        let nms = DetectConfig::default();
+        non_max_suppression(out, nms.iou, nms.max_detections)
     }
 
     fn detection(&self, bbox: BoundingBox, score: f32, class: ObjectClass) -> Detection {

@@ -1,6 +1,6 @@
 //! What a run writes, streamed as frames arrive so memory does not grow with the video:
 //! the result document (`result.json`, format in `docs/result-format.md`), CSV exports and
-//! the tracks in MOTChallenge format. What is known only at the end (the ball's path, the
+//! the tracks in MOTChallenge format, the annotated video. What is known only at the end (the ball's path, the
 //! players and their teams, the metrics) is written when the run finishes.
 
 use std::fs::File;
@@ -8,8 +8,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use netball_shared::Frame;
 use netball_shared::result::{FrameResult, ResultHeader, ResultSummary};
-use netball_shared::track::{BallSource, TeamLabel};
+use netball_shared::track::{BallPoint, BallSource, TeamAssignment, TeamLabel};
 
 /// The files of one analysed video, all in one folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,9 +41,13 @@ impl OutputPaths {
     pub fn ball(&self) -> PathBuf {
         self.dir.join("ball.csv")
     }
+    /// The annotated video (not written with `--no-video`).
+    pub fn video(&self) -> PathBuf {
+        self.dir.join("annotated.mp4")
+    }
 
-    /// Every file a finished run writes.
-    pub fn files(&self) -> [PathBuf; 6] {
+    /// Every file a finished run may write.
+    pub fn files(&self) -> [PathBuf; 7] {
         [
             self.result(),
             self.detections(),
@@ -50,6 +55,7 @@ impl OutputPaths {
             self.mot(),
             self.players(),
             self.ball(),
+            self.video(),
         ]
     }
 
@@ -67,7 +73,19 @@ fn create(path: &Path) -> Result<BufWriter<File>> {
     ))
 }
 
-/// Writes every output of one run.
+/// What the writing stage gets for each frame: [`Outputs`] take the result, the [`super::video::VideoSink`]
+/// the rest.
+pub struct Tracked {
+    pub result: FrameResult,
+    /// The frame as analysed, for the annotated video.
+    pub frame: Frame,
+    /// Ball points finalised with this frame.
+    pub ball: Vec<BallPoint>,
+    /// The teams as known now, when they were recomputed.
+    pub teams: Option<TeamAssignment>,
+}
+
+/// Writes every output of one run but the video (see [`super::video::VideoSink`]).
 pub struct Outputs {
     paths: OutputPaths,
     json: BufWriter<File>,

@@ -14,9 +14,14 @@ use rayon::prelude::*;
 use super::Source;
 use super::metrics::StageClock;
 use super::oracle::{self, Oracle};
-use super::output::Outputs;
+use super::output::{Outputs, Tracked};
 use super::tracking::Tracking;
+use super::video::VideoSink;
 use crate::decode::video::{DecodeOptions, VideoFrames};
+
+/// Frames between two updates of the teams drawn in the annotated video (the teams in the
+/// result are decided at the end, from every frame).
+pub(super) const TEAMS_EVERY: usize = 25;
 
 /// What a run needs, whichever way it runs.
 pub(super) struct Job<'a> {
@@ -26,6 +31,9 @@ pub(super) struct Job<'a> {
     pub source: &'a Source<'a>,
     pub tracking: Tracking,
     pub outputs: Outputs,
+    /// The annotated video's file and frame rate (`None`: no video).
+    pub video_path: std::path::PathBuf,
+    pub video_fps: Option<f64>,
     pub video_size: (u32, u32),
     pub queue: usize,
     pub progress: &'a (dyn Fn(u64) + Sync),
@@ -83,6 +91,8 @@ pub(super) fn run(job: Job) -> Result<Finished> {
         source,
         tracking,
         outputs,
+        video_path,
+        video_fps,
         video_size,
         queue,
         progress,
@@ -125,11 +135,19 @@ pub(super) fn run(job: Job) -> Result<Finished> {
         let track = s.spawn(move || {
             let mut tracking = tracking;
             let mut clock = StageClock::new("track");
-            for d in detected_rx {
-                let result = clock.time(1, || {
-                    tracking.frame(d.index, d.time, &d.frame, video_size, d.detections)
+            for (n, d) in detected_rx.into_iter().enumerate() {
+                let tracked = clock.time(1, || {
+                    let (result, ball) =
+                        tracking.frame(d.index, d.time, &d.frame, video_size, d.detections);
+                    let teams = n.is_multiple_of(TEAMS_EVERY).then(|| tracking.teams());
+                    Tracked {
+                        result,
+                        frame: d.frame,
+                        ball,
+                        teams,
+                    }
                 });
-                if result_tx.send(result).is_err() {
+                if result_tx.send(tracked).is_err() {
                     break;
                 }
             }
@@ -137,13 +155,17 @@ pub(super) fn run(job: Job) -> Result<Finished> {
         });
         let write = s.spawn(move || {
             let mut outputs = outputs;
+            let mut video = VideoSink::new(video_path, video_fps, video_size);
             let mut clock = StageClock::new("write");
             let written = (|| {
-                for r in result_rx {
-                    clock.time(1, || outputs.frame(&r, &classes))?;
+                for tracked in result_rx {
+                    clock.time(1, || {
+                        video.frame(&tracked)?;
+                        outputs.frame(&tracked.result, &classes)
+                    })?;
                     progress(1);
                 }
-                anyhow::Ok(())
+                clock.time(0, || video.finish())
             })();
             stop.watch(written.map(|()| (outputs, clock.finish())))
         });

@@ -3,7 +3,7 @@
 //! fed frames in order.
 
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
-use netball_shared::track::{BallPoint, BallTracker, ByteTrack, TeamClassifier};
+use netball_shared::track::{BallPoint, BallTracker, ByteTrack, TeamAssignment, TeamClassifier};
 use netball_shared::{BoundingBox, Detection, Frame, ObjectKind};
 
 use netball_shared::result::AnalysisSettings;
@@ -42,7 +42,8 @@ impl Tracking {
     }
 
     /// One frame: `detections` in video pixels; `frame` is the picture at whatever size it was
-    /// decoded (kit colours are sampled from it after scaling the boxes).
+    /// decoded (kit colours are sampled from it after scaling the boxes). Returns the frame's
+    /// result and the ball points finalised by it (for earlier frames too, when it closed a gap).
     pub fn frame(
         &mut self,
         index: u64,
@@ -50,7 +51,7 @@ impl Tracking {
         frame: &Frame,
         video_size: (u32, u32),
         detections: Vec<Detection>,
-    ) -> FrameResult {
+    ) -> (FrameResult, Vec<BallPoint>) {
         let people: Vec<Detection> = detections
             .iter()
             .filter(|d| self.kind(d) == ObjectKind::Person)
@@ -74,13 +75,20 @@ impl Tracking {
             self.teams.observe(t.id, frame, &in_frame(&t.bbox));
         }
         self.summaries.observe(index, &tracks);
-        self.ball_path.extend(self.ball.push(index, &balls));
-        FrameResult {
+        let ball = self.ball.push(index, &balls);
+        self.ball_path.extend_from_slice(&ball);
+        let result = FrameResult {
             frame: index,
             time,
             detections,
             tracks,
-        }
+        };
+        (result, ball)
+    }
+
+    /// The teams as the kit colours seen so far split them.
+    pub fn teams(&self) -> TeamAssignment {
+        self.teams.assign()
     }
 
     pub fn classes(&self) -> &[String] {
