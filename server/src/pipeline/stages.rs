@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use anyhow::{Context, Result, anyhow};
 use netball_shared::detect::PreparedInput;
 use netball_shared::result::StageMetrics;
-use netball_shared::{BoundingBox, Detection, Frame};
+use netball_shared::{Detection, Frame};
 use rayon::prelude::*;
 
 use super::Source;
@@ -295,13 +295,7 @@ fn to_video_pixels(
     let sy = video.1 as f32 / frame.height() as f32;
     if (sx, sy) != (1.0, 1.0) {
         for d in &mut detections {
-            let b = d.bbox;
-            d.bbox = BoundingBox {
-                x1: b.x1 * sx,
-                y1: b.y1 * sy,
-                x2: b.x2 * sx,
-                y2: b.y2 * sy,
-            };
+            d.bbox = d.bbox.scaled(sx, sy);
         }
     }
     detections

@@ -4,7 +4,7 @@
 
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
 use netball_shared::track::{BallPoint, BallTracker, ByteTrack, TeamAssignment, TeamClassifier};
-use netball_shared::{BoundingBox, Detection, Frame, ObjectKind};
+use netball_shared::{Detection, Frame, ObjectKind};
 
 use netball_shared::result::AnalysisSettings;
 
@@ -64,15 +64,9 @@ impl Tracking {
             .collect();
         let sx = frame.width() as f32 / video_size.0 as f32;
         let sy = frame.height() as f32 / video_size.1 as f32;
-        let in_frame = |b: &BoundingBox| BoundingBox {
-            x1: b.x1 * sx,
-            y1: b.y1 * sy,
-            x2: b.x2 * sx,
-            y2: b.y2 * sy,
-        };
         let tracks = self.people.update(&people);
         for t in &tracks {
-            self.teams.observe(t.id, frame, &in_frame(&t.bbox));
+            self.teams.observe(t.id, frame, &t.bbox.scaled(sx, sy));
         }
         self.summaries.observe(index, &tracks);
         let ball = self.ball.push(index, &balls);

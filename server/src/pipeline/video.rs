@@ -10,9 +10,9 @@ use std::path::Path;
 
 use anyhow::Result;
 use image::RgbImage;
+use netball_shared::Frame;
 use netball_shared::result::FrameResult;
 use netball_shared::track::{BallPoint, TeamAssignment};
-use netball_shared::{BoundingBox, Frame};
 
 use super::output::Tracked;
 use crate::annotate;
@@ -61,12 +61,6 @@ impl AnnotatedVideo {
             .expect("a Frame's buffer matches its size");
         let sx = frame.width() as f32 / video_size.0 as f32;
         let sy = frame.height() as f32 / video_size.1 as f32;
-        let scale = |b: &BoundingBox| BoundingBox {
-            x1: b.x1 * sx,
-            y1: b.y1 * sy,
-            x2: b.x2 * sx,
-            y2: b.y2 * sy,
-        };
         let t = annotate::thickness(frame.width(), frame.height()) / 2 + 1;
         let digit = (frame.height() / 360).max(1);
         for track in &result.tracks {
@@ -74,7 +68,7 @@ impl AnnotatedVideo {
                 Some(&team) => teams.kits[team as usize],
                 None => annotate::palette(track.id),
             };
-            let b = scale(&track.bbox);
+            let b = track.bbox.scaled(sx, sy);
             annotate::outline(&mut img, &b, colour, t);
             annotate::number(&mut img, (b.x1, b.y1 - 2.0), track.id, digit, colour);
         }
@@ -84,7 +78,7 @@ impl AnnotatedVideo {
             self.trail.pop_front();
         }
         for p in self.trail.iter().filter(|p| p.frame <= result.frame) {
-            let b = scale(&p.bbox);
+            let b = p.bbox.scaled(sx, sy);
             annotate::dot(
                 &mut img,
                 ((b.x1 + b.x2) / 2.0, (b.y1 + b.y2) / 2.0),

@@ -52,6 +52,17 @@ impl BoundingBox {
         ((self.x1 + self.x2) / 2.0, self.y2)
     }
 
+    /// The same box in an image scaled by `sx` horizontally and `sy` vertically (from video
+    /// pixels to a decoded frame's, and back).
+    pub fn scaled(self, sx: f32, sy: f32) -> Self {
+        Self {
+            x1: self.x1 * sx,
+            y1: self.y1 * sy,
+            x2: self.x2 * sx,
+            y2: self.y2 * sy,
+        }
+    }
+
     /// Clamps to an image of the given size.
     pub fn clamp(self, width: f32, height: f32) -> Self {
         Self {
