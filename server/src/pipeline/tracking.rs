@@ -3,7 +3,9 @@
 //! fed frames in order.
 
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
-use netball_shared::track::{BallPoint, BallTracker, ByteTrack, TeamAssignment, TeamClassifier};
+use netball_shared::track::{
+    Appearance, BallPoint, BallTracker, ByteTrack, TeamAssignment, TeamClassifier,
+};
 use netball_shared::{Detection, Frame, ObjectKind};
 
 use netball_shared::result::AnalysisSettings;
@@ -64,7 +66,11 @@ impl Tracking {
             .collect();
         let sx = frame.width() as f32 / video_size.0 as f32;
         let sy = frame.height() as f32 / video_size.1 as f32;
-        let tracks = self.people.update(&people);
+        let looks: Vec<Option<Appearance>> = people
+            .iter()
+            .map(|d| Appearance::of(frame, &d.bbox.scaled(sx, sy)))
+            .collect();
+        let tracks = self.people.update_with_looks(&people, &looks);
         for t in &tracks {
             self.teams.observe(t.id, frame, &t.bbox.scaled(sx, sy));
         }

@@ -13,19 +13,20 @@ pub struct Assignment {
     pub unmatched_columns: Vec<usize>,
 }
 
-/// Matches `rows` to `columns` maximising total IoU; pairs overlapping less than `min_iou` are
-/// not matches. `allowed(row, column)` can forbid pairs (different classes).
+/// Matches `rows` to `columns` maximising total IoU times `factor(row, column)` (0 to 1: 0
+/// forbids a pair, as for different classes; less than 1 makes it less likely, as for
+/// different looks); pairs overlapping less than `min_iou` are not matches.
 pub fn match_by_iou(
     rows: &[BoundingBox],
     columns: &[BoundingBox],
     min_iou: f32,
-    allowed: impl Fn(usize, usize) -> bool,
+    factor: impl Fn(usize, usize) -> f32,
 ) -> Assignment {
     // Integer weights (IoU in millionths) keep the algorithm exact and terminating.
     let weight = |r: usize, c: usize| -> i64 {
         let iou = rows[r].iou(&columns[c]);
-        if allowed(r, c) && iou >= min_iou {
-            (f64::from(iou) * 1e6).round() as i64
+        if iou >= min_iou {
+            (f64::from(iou * factor(r, c).clamp(0.0, 1.0)) * 1e6).round() as i64
         } else {
             0
         }
@@ -80,15 +81,17 @@ mod tests {
         // Greedy would give row 0 its best column (1) and leave row 1 with nothing.
         let rows = [b(4.0), b(9.0)];
         let columns = [b(0.0), b(6.0)];
-        let a = match_by_iou(&rows, &columns, 0.1, |_, _| true);
+        let a = match_by_iou(&rows, &columns, 0.1, |_, _| 1.0);
         assert_eq!(a.matches, vec![(0, 0), (1, 1)]);
         // More rows than columns, a forbidden pair, and one too far to match.
-        let a = match_by_iou(&[b(0.0), b(50.0), b(1.0)], &[b(0.5)], 0.1, |r, _| r != 0);
+        let a = match_by_iou(&[b(0.0), b(50.0), b(1.0)], &[b(0.5)], 0.1, |r, _| {
+            f32::from(u8::from(r != 0))
+        });
         assert_eq!(a.matches, vec![(2, 0)]);
         assert_eq!(a.unmatched_rows, vec![0, 1]);
         assert!(a.unmatched_columns.is_empty());
         assert_eq!(
-            match_by_iou(&[], &[b(0.0)], 0.1, |_, _| true).unmatched_columns,
+            match_by_iou(&[], &[b(0.0)], 0.1, |_, _| 1.0).unmatched_columns,
             vec![0]
         );
     }

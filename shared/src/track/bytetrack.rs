@@ -2,10 +2,17 @@
 //! still unmatched ones to low-score detections, which are mostly people partly hidden by
 //! others; new tracks start only from confident detections, and a lost track is kept for a
 //! while so it can be found again under its old id.
+//!
+//! One addition to the paper: when the caller gives each detection's [`Appearance`], a match's
+//! weight (its IoU) is lowered by how different the track and the detection look
+//! (`appearance_weight`), so of two people whose boxes overlap almost wholly (a defender
+//! right behind the attacker she marks, seen from the side line) each keeps the track that
+//! looks like her. A track's look is learnt only from detections no other detection overlaps,
+//! so an occluder's look is not learnt.
 
 use serde::{Deserialize, Serialize};
 
-use super::{BoxKalman, match_by_iou};
+use super::{Appearance, BoxKalman, match_by_iou};
 use crate::{BoundingBox, Detection};
 
 /// ByteTrack's settings, with the paper's defaults.
@@ -23,6 +30,9 @@ pub struct ByteTrackSettings {
     pub second_iou: f32,
     /// Frames a lost track is kept before it is dropped.
     pub lost_frames: u32,
+    /// How much a difference in look lowers a match's weight: IoU × (1 − w × distance), with
+    /// [`Appearance::distance`] from 0 to 1. 0 ignores looks.
+    pub appearance_weight: f32,
 }
 
 impl Default for ByteTrackSettings {
@@ -34,6 +44,7 @@ impl Default for ByteTrackSettings {
             first_iou: 0.2,
             second_iou: 0.5,
             lost_frames: 30,
+            appearance_weight: 0.5,
         }
     }
 }
@@ -63,6 +74,8 @@ enum State {
 struct Tracklet {
     id: u32,
     filter: BoxKalman,
+    /// A running mean of the look of its unoverlapped sightings.
+    look: Option<Appearance>,
     class_id: usize,
     score: f32,
     state: State,
@@ -89,18 +102,48 @@ impl ByteTrack {
 
     /// Takes the next frame's detections and returns the tracks seen in it.
     pub fn update(&mut self, detections: &[Detection]) -> Vec<Track> {
+        self.update_with_looks(detections, &vec![None; detections.len()])
+    }
+
+    /// As [`ByteTrack::update`], with each detection's look where it could be sampled;
+    /// `looks` has one entry per detection.
+    ///
+    /// # Panics
+    /// If `looks` and `detections` differ in length.
+    pub fn update_with_looks(
+        &mut self,
+        detections: &[Detection],
+        looks: &[Option<Appearance>],
+    ) -> Vec<Track> {
+        assert_eq!(detections.len(), looks.len(), "a look per detection");
         let s = self.settings;
+        let observed: Vec<Observed> = detections
+            .iter()
+            .zip(looks)
+            .enumerate()
+            .map(|(i, (detection, &look))| {
+                let overlapped = detections
+                    .iter()
+                    .enumerate()
+                    .any(|(j, e)| j != i && detection.bbox.iou(&e.bbox) > CLEAN_IOU);
+                Observed {
+                    detection,
+                    look,
+                    clean: !overlapped,
+                }
+            })
+            .collect();
         self.frame += 1;
         for t in &mut self.tracklets {
             t.filter.predict();
         }
-        let high: Vec<&Detection> = detections
+        let high: Vec<&Observed> = observed
             .iter()
-            .filter(|d| d.score >= s.high_score)
+            .filter(|o| o.detection.score >= s.high_score)
             .collect();
-        let low: Vec<&Detection> = detections
+        let low: Vec<&Observed> = observed
             .iter()
-            .filter(|d| d.score >= s.low_score && d.score < s.high_score)
+            .filter(|o| o.detection.score >= s.low_score && o.detection.score < s.high_score)
             .collect();
 
         // Round 1: tracked and lost tracks against confident detections.
@@ -130,7 +173,7 @@ impl ByteTrack {
             .filter(|&i| !seen[i] && self.tracklets[i].state == State::New)
             .collect();
         let rest: Vec<usize> = (0..high.len()).filter(|&d| !used_high[d]).collect();
-        let rest_dets: Vec<&Detection> = rest.iter().map(|&d| high[d]).collect();
+        let rest_dets: Vec<&Observed> = rest.iter().map(|&d| high[d]).collect();
         for (i, k) in self.associate(&pool, &rest_dets, s.first_iou) {
             self.confirm(i, rest_dets[k]);
             seen[i] = true;
@@ -156,7 +199,8 @@ impl ByteTrack {
 
         // Confident detections nobody took start tracks (reported from the first frame of the
         // video, otherwise once seen twice).
-        for (d, det) in high.iter().enumerate() {
+        for (d, observed) in high.iter().enumerate() {
+            let det = observed.detection;
             if used_high[d] || det.score < s.new_track_score {
                 continue;
             }
@@ -173,6 +217,7 @@ impl ByteTrack {
             self.tracklets.push(Tracklet {
                 id,
                 filter: BoxKalman::new(&det.bbox),
+                look: observed.look.filter(|_| observed.clean),
                 class_id: det.class_id,
                 score: det.score,
                 state,
@@ -197,16 +242,26 @@ impl ByteTrack {
         id
     }
 
-    /// Matches the tracklets `pool` (indices) to `dets` by IoU of the predicted boxes, same class
-    /// only; returns (tracklet index, detection index) pairs.
-    fn associate(&self, pool: &[usize], dets: &[&Detection], min_iou: f32) -> Vec<(usize, usize)> {
+    /// Matches the tracklets `pool` (indices) to `dets` by IoU of the predicted boxes, lowered
+    /// by differences in look, same class only; returns (tracklet index, detection index)
+    /// pairs.
+    fn associate(&self, pool: &[usize], dets: &[&Observed], min_iou: f32) -> Vec<(usize, usize)> {
         let boxes: Vec<BoundingBox> = pool
             .iter()
             .map(|&i| self.tracklets[i].filter.bbox())
             .collect();
-        let det_boxes: Vec<BoundingBox> = dets.iter().map(|d| d.bbox).collect();
+        let det_boxes: Vec<BoundingBox> = dets.iter().map(|d| d.detection.bbox).collect();
+        let w = self.settings.appearance_weight;
         match_by_iou(&boxes, &det_boxes, min_iou, |r, c| {
-            self.tracklets[pool[r]].class_id == dets[c].class_id
+            let t = &self.tracklets[pool[r]];
+            let d = dets[c];
+            if t.class_id != d.detection.class_id {
+                return 0.0;
+            }
+            match (&t.look, &d.look) {
+                (Some(a), Some(b)) => 1.0 - w * a.distance(b),
+                _ => 1.0,
+            }
         })
         .matches
         .into_iter()
@@ -214,17 +269,37 @@ impl ByteTrack {
         .collect()
     }
 
-    /// A tracklet seen in this frame: its filter corrected, and it is (again) tracked.
-    fn confirm(&mut self, i: usize, det: &Detection) {
+    /// A tracklet seen in this frame: its filter corrected, its look learnt from a clean
+    /// sighting, and it is (again) tracked.
+    fn confirm(&mut self, i: usize, observed: &Observed) {
+        let det = observed.detection;
         if self.tracklets[i].state == State::New {
             let id = self.take_id();
             self.tracklets[i].id = id;
         }
         let t = &mut self.tracklets[i];
+        if let Some(seen) = observed.look.filter(|_| observed.clean) {
+            match &mut t.look {
+                Some(look) => look.blend(&seen, LOOK_RATE),
+                None => t.look = Some(seen),
+            }
+        }
         t.filter.update(&det.bbox);
         t.score = det.score;
         t.state = State::Tracked;
     }
+}
+
+/// Detections overlapping another by more than this IoU do not teach a track its look.
+const CLEAN_IOU: f32 = 0.1;
+/// Weight of a new clean sighting in a track's running look.
+const LOOK_RATE: f32 = 0.1;
+
+/// A detection with its look, and whether no other detection overlaps it.
+struct Observed<'a> {
+    detection: &'a Detection,
+    look: Option<Appearance>,
+    clean: bool,
 }
 
 #[cfg(test)]

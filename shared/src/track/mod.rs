@@ -2,19 +2,22 @@
 //!
 //! - People: ByteTrack (a Kalman filter per track, two association rounds, high-score
 //!   detections first and then the low-score ones that are often occluded people), with optimal
-//!   assignment from `pathfinding`.
+//!   assignment from `pathfinding`; matches are weighed by overlap and by [`Appearance`], so
+//!   two people whose boxes coincide keep their tracks by their dresses.
 //! - The ball ([`BallTracker`]): one constant-velocity Kalman track through false positives and
 //!   misses, new tracks confirmed over a few frames, short gaps interpolated, streamed with
 //!   memory bounded by the settings rather than the clip.
 //! - Teams ([`TeamClassifier`]): each person track's kit colour, sampled from the torso of its
 //!   boxes, and a 2-means split of the tracks into two teams.
 
+mod appearance;
 mod assign;
 mod ball;
 mod bytetrack;
 mod kalman;
 mod team;
 
+pub use appearance::Appearance;
 pub use assign::{Assignment, match_by_iou};
 pub use ball::{BallPoint, BallSource, BallTracker, BallTrackerSettings};
 pub use bytetrack::{ByteTrack, ByteTrackSettings, Track};

@@ -266,7 +266,7 @@ fn weighted_mean<'a>(points: impl Iterator<Item = &'a (Lab, f32)>) -> Option<Lab
 /// D65 white in XYZ.
 const WHITE: [f32; 3] = [0.950_47, 1.0, 1.088_83];
 
-fn lab_from_srgb(rgb: [u8; 3]) -> Lab {
+pub(super) fn lab_from_srgb(rgb: [u8; 3]) -> Lab {
     let [r, g, b] = rgb.map(|c| {
         let c = f32::from(c) / 255.0;
         if c <= 0.040_45 {

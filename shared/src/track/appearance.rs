@@ -1,0 +1,151 @@
+//! A person's look, cheap enough to compute for every detection: how the colourful part of the
+//! box spreads over hue. Boxes alone cannot keep apart a defender standing right behind the
+//! attacker she marks (from the side line their boxes overlap almost wholly); their dresses
+//! can.
+//!
+//! The histogram weighs each pixel by its chroma above a floor, so white bibs and trim, grey
+//! floors and dark shadows count for nothing and the dress dominates; skin and a wooden floor
+//! fall in the same bins for everyone and so do not tell people apart, but do not mislead
+//! either.
+
+use serde::{Deserialize, Serialize};
+
+use super::team::lab_from_srgb;
+use crate::{BoundingBox, Frame};
+
+/// Hue bins of the histogram (30° each).
+const BINS: usize = 12;
+/// Chroma (CIE Lab) below which a pixel counts as colourless.
+const CHROMA_FLOOR: f32 = 10.0;
+/// The part of the box sampled: its body without the head and feet, nor the floor at its
+/// sides, as fractions of the box's height and width.
+const ROWS: (f32, f32) = (0.15, 0.75);
+const COLUMNS: (f32, f32) = (0.15, 0.85);
+/// At most this many samples per side, so the cost does not grow with resolution.
+const GRID: u32 = 24;
+/// Least total weight (chroma above the floor, summed over the samples) for a histogram to be
+/// trusted.
+const MIN_WEIGHT: f32 = 50.0;
+
+/// A chroma-weighted hue histogram, summing to 1.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Appearance([f32; BINS]);
+
+impl Appearance {
+    /// The look of what is inside `bbox` (frame pixels), or `None` when the box is outside the
+    /// frame, not finite, or shows too little colour to judge.
+    pub fn of(frame: &Frame, bbox: &BoundingBox) -> Option<Self> {
+        let b = bbox;
+        if ![b.x1, b.y1, b.x2, b.y2].iter().all(|v| v.is_finite()) {
+            return None;
+        }
+        let (w, h) = (frame.width() as f32, frame.height() as f32);
+        let span = |from: f32, size: f32, (lo, hi): (f32, f32), limit: f32| {
+            let start = (from + size * lo).clamp(0.0, limit) as u32;
+            let end = (from + size * hi).clamp(0.0, limit) as u32;
+            (start < end).then_some((start, end))
+        };
+        let (x0, x1) = span(b.x1, b.width(), COLUMNS, w)?;
+        let (y0, y1) = span(b.y1, b.height(), ROWS, h)?;
+        let mut bins = [0.0_f32; BINS];
+        let rgb = frame.rgb();
+        for y in grid(y0, y1) {
+            for x in grid(x0, x1) {
+                let i = (y as usize * frame.width() as usize + x as usize) * 3;
+                let Some(p) = rgb.get(i..i + 3) else { continue };
+                let [_, a, bb] = lab_from_srgb([p[0], p[1], p[2]]);
+                let weight = a.hypot(bb) - CHROMA_FLOOR;
+                if weight > 0.0 {
+                    let turn = (bb.atan2(a) / std::f32::consts::TAU).rem_euclid(1.0);
+                    bins[((turn * BINS as f32) as usize).min(BINS - 1)] += weight;
+                }
+            }
+        }
+        let total: f32 = bins.iter().sum();
+        (total >= MIN_WEIGHT).then(|| Self(bins.map(|v| v / total)))
+    }
+
+    /// Bhattacharyya distance, 0 (same) to 1 (no colour in common).
+    pub fn distance(&self, other: &Self) -> f32 {
+        let overlap: f32 = self
+            .0
+            .iter()
+            .zip(&other.0)
+            .map(|(p, q)| (p * q).sqrt())
+            .sum();
+        (1.0 - overlap).max(0.0).sqrt()
+    }
+
+    /// Moves this look towards `seen` by `rate` (a running mean that forgets slowly).
+    pub fn blend(&mut self, seen: &Self, rate: f32) {
+        for (v, s) in self.0.iter_mut().zip(&seen.0) {
+            *v += rate * (s - *v);
+        }
+    }
+}
+
+/// At most `GRID` evenly spread positions in `start..end` (all of them when fewer).
+fn grid(start: u32, end: u32) -> impl Iterator<Item = u32> + Clone {
+    let n = (end - start).min(GRID);
+    (0..n).map(move |k| start + (u64::from(k) * u64::from(end - start) / u64::from(n)) as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 20x40 frame: grey floor, a person-sized box in `dress` with a white bib on its chest.
+    fn player(dress: [u8; 3]) -> Frame {
+        let (w, h) = (20, 40);
+        let mut rgb = vec![128; w * h * 3];
+        for y in 4..36 {
+            for x in 4..16 {
+                let colour = if (12..18).contains(&y) && (7..13).contains(&x) {
+                    [245, 245, 245]
+                } else {
+                    dress
+                };
+                rgb[(y * w + x) * 3..(y * w + x) * 3 + 3].copy_from_slice(&colour);
+            }
+        }
+        Frame::from_rgb(w as u32, h as u32, rgb).unwrap()
+    }
+
+    const BOX: BoundingBox = BoundingBox {
+        x1: 4.0,
+        y1: 4.0,
+        x2: 16.0,
+        y2: 36.0,
+    };
+
+    #[test]
+    fn kits_of_two_teams_are_far_apart_and_one_kit_is_near_itself() {
+        let navy = Appearance::of(&player([20, 40, 110]), &BOX).unwrap();
+        let navy_again = Appearance::of(&player([30, 45, 120]), &BOX).unwrap();
+        let pink = Appearance::of(&player([230, 90, 160]), &BOX).unwrap();
+        assert!(navy.distance(&navy_again) < 0.2);
+        assert!(navy.distance(&pink) > 0.8);
+        assert!(navy.distance(&navy) < 1e-3);
+    }
+
+    #[test]
+    fn colourless_or_outside_boxes_have_no_look() {
+        assert!(Appearance::of(&player([128, 128, 128]), &BOX).is_none());
+        let outside = BoundingBox {
+            x1: 30.0,
+            y1: 50.0,
+            x2: 40.0,
+            y2: 60.0,
+        };
+        assert!(Appearance::of(&player([20, 40, 110]), &outside).is_none());
+    }
+
+    #[test]
+    fn blending_moves_towards_what_is_seen() {
+        let mut look = Appearance::of(&player([20, 40, 110]), &BOX).unwrap();
+        let pink = Appearance::of(&player([230, 90, 160]), &BOX).unwrap();
+        let before = look.distance(&pink);
+        look.blend(&pink, 0.5);
+        assert!(look.distance(&pink) < before);
+    }
+}
