@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::sample::grid_pixels;
 use super::team::lab_from_srgb;
 use crate::{BoundingBox, Frame};
 
@@ -35,30 +36,13 @@ impl Appearance {
     /// The look of what is inside `bbox` (frame pixels), or `None` when the box is outside the
     /// frame, not finite, or shows too little colour to judge.
     pub fn of(frame: &Frame, bbox: &BoundingBox) -> Option<Self> {
-        let b = bbox;
-        if ![b.x1, b.y1, b.x2, b.y2].iter().all(|v| v.is_finite()) {
-            return None;
-        }
-        let (w, h) = (frame.width() as f32, frame.height() as f32);
-        let span = |from: f32, size: f32, (lo, hi): (f32, f32), limit: f32| {
-            let start = (from + size * lo).clamp(0.0, limit) as u32;
-            let end = (from + size * hi).clamp(0.0, limit) as u32;
-            (start < end).then_some((start, end))
-        };
-        let (x0, x1) = span(b.x1, b.width(), COLUMNS, w)?;
-        let (y0, y1) = span(b.y1, b.height(), ROWS, h)?;
         let mut bins = [0.0_f32; BINS];
-        let rgb = frame.rgb();
-        for y in grid(y0, y1) {
-            for x in grid(x0, x1) {
-                let i = (y as usize * frame.width() as usize + x as usize) * 3;
-                let Some(p) = rgb.get(i..i + 3) else { continue };
-                let [_, a, bb] = lab_from_srgb([p[0], p[1], p[2]]);
-                let weight = a.hypot(bb) - CHROMA_FLOOR;
-                if weight > 0.0 {
-                    let turn = (bb.atan2(a) / std::f32::consts::TAU).rem_euclid(1.0);
-                    bins[((turn * BINS as f32) as usize).min(BINS - 1)] += weight;
-                }
+        for rgb in grid_pixels(frame, bbox, ROWS, COLUMNS, GRID)? {
+            let [_, a, b] = lab_from_srgb(rgb);
+            let weight = a.hypot(b) - CHROMA_FLOOR;
+            if weight > 0.0 {
+                let turn = (b.atan2(a) / std::f32::consts::TAU).rem_euclid(1.0);
+                bins[((turn * BINS as f32) as usize).min(BINS - 1)] += weight;
             }
         }
         let total: f32 = bins.iter().sum();
@@ -82,12 +66,6 @@ impl Appearance {
             *v += rate * (s - *v);
         }
     }
-}
-
-/// At most `GRID` evenly spread positions in `start..end` (all of them when fewer).
-fn grid(start: u32, end: u32) -> impl Iterator<Item = u32> + Clone {
-    let n = (end - start).min(GRID);
-    (0..n).map(move |k| start + (u64::from(k) * u64::from(end - start) / u64::from(n)) as u32)
 }
 
 #[cfg(test)]

@@ -15,6 +15,9 @@ mod assign;
 mod ball;
 mod bytetrack;
 mod kalman;
+#[cfg(test)]
+mod noise;
+mod sample;
 mod team;
 
 pub use appearance::Appearance;

@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use super::sample::grid_pixels;
 use crate::{BoundingBox, Frame};
 
 /// The torso region, as fractions of the box: rows from the top, columns from the left.
@@ -157,32 +158,11 @@ impl TeamClassifier {
 /// The median colour of the torso region's sample grid, or `None` when the box is too small,
 /// not finite or outside the frame.
 fn torso_colour(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<Lab> {
-    let coords = [b.x1, b.y1, b.x2, b.y2];
-    if !coords.iter().all(|v| v.is_finite()) || b.height() < min_height.max(1.0) {
+    if b.height() < min_height.max(1.0) {
         return None;
     }
-    let (w, h) = (frame.width() as f32, frame.height() as f32);
-    let span = |from: f32, size: f32, (lo, hi): (f32, f32), limit: f32| {
-        let start = (from + size * lo).clamp(0.0, limit) as u32;
-        let end = (from + size * hi).clamp(0.0, limit) as u32;
-        (start < end).then_some((start, end))
-    };
-    let (x0, x1) = span(b.x1, b.width(), TORSO_COLUMNS, w)?;
-    let (y0, y1) = span(b.y1, b.height(), TORSO_ROWS, h)?;
-    let rgb = frame.rgb();
-    let samples = grid(y0, y1).flat_map(|y| {
-        grid(x0, x1).filter_map(move |x| {
-            let i = (y as usize * frame.width() as usize + x as usize) * 3;
-            rgb.get(i..i + 3).map(|p| lab_from_srgb([p[0], p[1], p[2]]))
-        })
-    });
-    Some(median(samples))
-}
-
-/// At most `GRID` evenly spread positions in `start..end` (all of them when fewer).
-fn grid(start: u32, end: u32) -> impl Iterator<Item = u32> + Clone {
-    let n = (end - start).min(GRID);
-    (0..n).map(move |k| start + (u64::from(k) * u64::from(end - start) / u64::from(n)) as u32)
+    let samples = grid_pixels(frame, b, TORSO_ROWS, TORSO_COLUMNS, GRID)?;
+    Some(median(samples.map(lab_from_srgb)))
 }
 
 /// The per-channel median (the upper one of an even count); black for no colours.

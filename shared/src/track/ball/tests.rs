@@ -1,21 +1,5 @@
 use super::*;
-
-/// A small deterministic generator (xorshift) so the tests need no extra crate.
-struct Noise(u64);
-
-impl Noise {
-    /// Uniform in 0..1.
-    fn next(&mut self) -> f32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 40) as f32 / (1u64 << 24) as f32
-    }
-
-    fn between(&mut self, lo: f32, hi: f32) -> f32 {
-        lo + (hi - lo) * self.next()
-    }
-}
+use crate::track::noise::Noise;
 
 const WIDTH: f32 = 1920.0;
 const HEIGHT: f32 = 1080.0;
