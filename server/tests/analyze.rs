@@ -1,6 +1,7 @@
-//! `netball analyze` and `netball eval` end to end: oracle tracking on a simulated clip scores
-//! what the issue asks, the pipelined and baseline runs agree, strides and ranges pick the
-//! right frames, a real video runs through the real detector, and bad videos fail alone.
+//! `netball analyze` and `netball eval` end to end: oracle tracking on a simulated clip writes
+//! every output and holds its scores, the pipelined and baseline runs agree, strides and ranges pick the
+//! right frames, repeated frames are not detected again, the cache serves the same analysis,
+//! a real video runs through the real detector, and bad videos fail alone.
 
 mod common;
 
@@ -355,4 +356,53 @@ fn bad_videos_fail_clearly_and_the_rest_of_the_batch_completes() {
     // The good clip completed.
     let result = read_result(&out_dir.join("clip/result.json"));
     assert_eq!(result.frames.len(), 50);
+}
+
+#[test]
+fn repeated_frames_are_not_detected_again() {
+    // The clip's first 2 s with frames 10-19 frozen on frame 9 (losslessly, so they decode
+    // identical), as a paused broadcast would be.
+    let dir = tempfile::tempdir().unwrap();
+    let frozen = dir.path().join("frozen.mp4");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(&clip().video)
+        .args([
+            "-t",
+            "2",
+            "-filter_complex",
+            "[0:v]split[a][b];[a][b]freezeframes=first=10:last=19:replace=9",
+            "-c:v",
+            "libx264",
+            "-qp",
+            "0",
+            "-preset",
+            "ultrafast",
+        ])
+        .arg(&frozen)
+        .status()
+        .expect("ffmpeg (installed by scripts/setup.sh) runs");
+    assert!(status.success());
+    let out_dir = dir.path().join("out");
+    let out = netball(&[
+        OsStr::new("analyze"),
+        frozen.as_os_str(),
+        OsStr::new("-o"),
+        out_dir.as_os_str(),
+        OsStr::new("--truth"),
+        clip().truth.as_os_str(),
+        OsStr::new("--no-video"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let result = read_result(&out_dir.join("frozen/result.json"));
+    assert_eq!(result.frames.len(), 50);
+    assert_eq!(result.metrics.repeated_frames, 10);
+    for f in &result.frames[10..20] {
+        assert_eq!(
+            f.detections, result.frames[9].detections,
+            "frame {} reuses frame 9's detections",
+            f.frame
+        );
+    }
+    assert_ne!(result.frames[20].detections, result.frames[9].detections);
 }
