@@ -406,3 +406,37 @@ fn repeated_frames_are_not_detected_again() {
     }
     assert_ne!(result.frames[20].detections, result.frames[9].detections);
 }
+
+#[test]
+fn ctrl_c_stops_the_run_and_leaves_no_partial_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clip();
+    let child = Command::new(env!("CARGO_BIN_EXE_netball"))
+        .args([OsStr::new("analyze"), c.video.as_os_str(), OsStr::new("-o")])
+        .arg(dir.path())
+        .args([
+            OsStr::new("--truth"),
+            c.truth.as_os_str(),
+            OsStr::new("--no-cache"),
+        ])
+        .env("NETBALL_DATA", data_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The whole clip takes several seconds; interrupt it part way.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(stderr.contains("cancelled"), "{}", text(&out));
+    assert!(
+        !dir.path().join("clip").exists(),
+        "the partial outputs are removed"
+    );
+}

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -254,7 +254,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     let overall = bars.add(progress_bar(0, "frames (all videos)"));
     let queue: Mutex<Vec<usize>> = Mutex::new((0..args.videos.len()).rev().collect());
     let failures: Mutex<Vec<(usize, anyhow::Error)>> = Mutex::new(Vec::new());
-    let cancel = AtomicBool::new(false);
+    let cancel = cancel_on_ctrl_c();
     let analysis = args.analysis();
     let settings = args.run_settings();
     let cache = (!args.no_cache).then(|| {
@@ -280,6 +280,9 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
                     None => None,
                 };
                 loop {
+                    if cancel.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let Some(i) = queue.lock().expect("not poisoned").pop() else {
                         break;
                     };
@@ -305,7 +308,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
                         cache.as_ref(),
                         &bars,
                         &overall,
-                        &cancel,
+                        cancel,
                     );
                     match result {
                         Ok(summary) => {
@@ -338,6 +341,34 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A flag raised by the first Ctrl-C: the runs stop at their next frame, remove their partial
+/// outputs and report "cancelled"; a second Ctrl-C quits at once. Watched by a thread of its
+/// own with tokio's portable signal handling (already a dependency, for the server).
+fn cancel_on_ctrl_c() -> &'static AtomicBool {
+    static CANCEL: AtomicBool = AtomicBool::new(false);
+    let watcher = std::thread::Builder::new().name("ctrl-c".into()).spawn(|| {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                CANCEL.store(true, Ordering::Relaxed);
+                eprintln!("stopping after the current frames (Ctrl-C again quits at once)");
+            }
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        });
+    });
+    if let Err(e) = watcher {
+        tracing::warn!("Ctrl-C will not stop runs cleanly: {e}");
+    }
+    &CANCEL
 }
 
 fn file_name(path: &Path) -> String {

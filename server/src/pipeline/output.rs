@@ -64,6 +64,8 @@ impl OutputPaths {
         for path in self.files() {
             let _ = std::fs::remove_file(path);
         }
+        // The folder too, when nothing else is in it (`remove_dir` refuses otherwise).
+        let _ = std::fs::remove_dir(&self.dir);
     }
 }
 
