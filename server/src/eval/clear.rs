@@ -15,7 +15,8 @@
 //! - an object is mostly tracked when matched in more than 80% of its frames, mostly lost
 //!   below 20%.
 
-use super::assignment::max_weight_assignment;
+use netball_shared::track::max_weight_assignment;
+
 use super::prepare::{Prepared, PreparedFrame};
 use super::{Sequence, count};
 

@@ -16,8 +16,9 @@
 
 use std::collections::BTreeMap;
 
+use netball_shared::track::max_weight_assignment;
+
 use super::Sequence;
-use super::assignment::max_weight_assignment;
 use super::prepare::{Prepared, PreparedFrame};
 
 /// The number of localisation thresholds.

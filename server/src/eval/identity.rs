@@ -13,7 +13,8 @@
 
 use std::collections::BTreeMap;
 
-use super::assignment::max_weight_assignment_int;
+use netball_shared::track::max_weight_assignment_int;
+
 use super::prepare::Prepared;
 use super::{Sequence, count};
 

@@ -18,7 +18,6 @@
 //! ([`parse_mot`]) if only some classes should count.
 
 pub mod ap;
-mod assignment;
 pub mod clear;
 pub mod hota;
 pub mod identity;

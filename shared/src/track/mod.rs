@@ -21,7 +21,7 @@ mod sample;
 mod team;
 
 pub use appearance::Appearance;
-pub use assign::{Assignment, match_by_iou};
+pub use assign::{Assignment, match_by_iou, max_weight_assignment, max_weight_assignment_int};
 pub use ball::{BallPoint, BallSource, BallTracker, BallTrackerSettings};
 pub use bytetrack::{ByteTrack, ByteTrackSettings, Track};
 pub use kalman::BoxKalman;
