@@ -3,6 +3,7 @@
 //! the model's own resize, detected alone (batch 1), tracked and written before the next is
 //! read.
 
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use anyhow::{Context, Result};
@@ -66,7 +67,7 @@ pub(super) fn run(job: Job) -> Result<Finished> {
                     .then(|| tracking.teams());
                 Tracked {
                     result,
-                    frame: timed.frame,
+                    frame: Arc::new(timed.frame),
                     ball,
                     teams,
                 }

@@ -184,15 +184,11 @@ pub fn analyze(
 ) -> Result<Outcome> {
     let started = Instant::now();
     let cache = cache.filter(|_| run.mode == Mode::Pipelined);
-    let key = match cache {
-        Some(_) => {
-            // The range and stride are in the analysis settings, so they are in the key.
-            let variant = if run.video { "video" } else { "no-video" };
-            let key = Cache::key(video, &source.inputs(), &source.info(), analysis, variant)?;
-            Some(key)
-        }
-        None => None,
-    };
+    // The range and stride are in the analysis settings, so they are in the key.
+    let variant = if run.video { "video" } else { "no-video" };
+    let key = cache
+        .map(|_| Cache::key(video, &source.inputs(), &source.info(), analysis, variant))
+        .transpose()?;
     if let (Some(cache), Some(key)) = (cache, &key)
         && cache.fetch(key, &out)?
     {

@@ -6,6 +6,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use netball_shared::Frame;
@@ -80,7 +81,7 @@ fn create(path: &Path) -> Result<BufWriter<File>> {
 pub struct Tracked {
     pub result: FrameResult,
     /// The frame as analysed, for the annotated video.
-    pub frame: Frame,
+    pub frame: Arc<Frame>,
     /// Ball points finalised with this frame.
     pub ball: Vec<BallPoint>,
     /// The teams as known now, when they were recomputed.

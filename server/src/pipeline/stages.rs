@@ -2,6 +2,7 @@
 //! calling thread.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -47,7 +48,8 @@ pub(super) type Finished = (Tracking, Outputs, Vec<StageMetrics>, u64, u64);
 pub(super) struct Decoded {
     pub index: u64,
     pub time: f64,
-    pub frame: Frame,
+    /// Shared, not copied, with the decoder's memory of the previous frame.
+    pub frame: Arc<Frame>,
     /// The same pixels as the frame before it.
     pub repeat: bool,
 }
@@ -60,7 +62,7 @@ struct Prepared {
 pub(super) struct Detected {
     pub index: u64,
     pub time: f64,
-    pub frame: Frame,
+    pub frame: Arc<Frame>,
     pub detections: Vec<Detection>,
 }
 
@@ -213,18 +215,19 @@ pub(super) fn run(job: Job) -> Result<Finished> {
 fn decode(frames: VideoFrames, tx: &SyncSender<Decoded>, stop: &Stop) -> Result<StageMetrics> {
     let mut clock = StageClock::new("decode");
     let mut frames = frames;
-    let mut previous: Option<Frame> = None;
+    let mut previous: Option<Arc<Frame>> = None;
     while !stop.stopped() {
         let Some(next) = clock.time(1, || frames.next()) else {
             break;
         };
         let timed = next?;
-        let repeat = previous.as_ref().is_some_and(|p| p == &timed.frame);
-        previous = Some(timed.frame.clone());
+        let frame = Arc::new(timed.frame);
+        let repeat = previous.as_ref().is_some_and(|p| *p == frame);
+        previous = Some(Arc::clone(&frame));
         let decoded = Decoded {
             index: timed.index,
             time: timed.seconds,
-            frame: timed.frame,
+            frame,
             repeat,
         };
         if tx.send(decoded).is_err() {
