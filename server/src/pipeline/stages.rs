@@ -318,14 +318,15 @@ fn detect(
     let mut clock = StageClock::new("detect");
     let (mut repeated, mut analysed) = (0, 0);
     let mut last: Vec<Detection> = Vec::new();
-    while let Some(items) = take_batch(rx, batch) {
+    while let Some(mut items) = take_batch(rx, batch) {
         if stop.stopped() {
             break;
         }
         let mut fresh: Vec<Vec<Detection>> = match (source, oracle.as_deref_mut()) {
             (Source::Model { detector, .. }, _) => {
+                // Moved out, not copied: each input is megabytes of floats.
                 let inputs: Vec<PreparedInput> =
-                    items.iter().filter_map(|p| p.input.clone()).collect();
+                    items.iter_mut().filter_map(|p| p.input.take()).collect();
                 clock.time(inputs.len() as u64, || {
                     pollster::block_on(detector.detect_prepared(&inputs))
                 })?
