@@ -147,8 +147,9 @@ fn oracle_tracking_scores_and_every_output_is_written() {
 
     // 10% misses, 2 px noise, 0.5 false detections a frame. The target (IDF1 >= 0.90)
     // is not reached yet: from the side line, a defender marking goal-side often stands wholly
-    // behind her attacker, where neither boxes nor partly hidden looks tell them apart. These
-    // bounds guard what the tracker does today (IDF1 0.50, MOTA 0.81, 115 switches here).
+    // behind her attacker, where neither boxes nor partly hidden looks tell them apart, and
+    // players of one team look alike once they part. These bounds guard what the tracker does
+    // today (IDF1 0.53, MOTA 0.81, 121 switches here); without untangling swaps IDF1 was 0.50.
     let eval = netball(&[
         OsStr::new("eval"),
         OsStr::new("--truth"),
@@ -162,7 +163,7 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     let idf1 = scores["tracking"]["idf1"].as_f64().unwrap();
     let switches = scores["tracking"]["id_switches"].as_u64().unwrap();
     let mota = scores["tracking"]["mota"].as_f64().unwrap();
-    assert!(idf1 >= 0.45, "IDF1 {idf1}: {scores:#}");
+    assert!(idf1 >= 0.51, "IDF1 {idf1}: {scores:#}");
     assert!(mota >= 0.75, "MOTA {mota}: {scores:#}");
     assert!(switches <= 150, "{switches} ID switches: {scores:#}");
     assert!(scores["ap50"].as_f64().unwrap() > 0.75, "{scores:#}");

@@ -1,12 +1,13 @@
-//! A person's look, cheap enough to compute for every detection: how the colourful part of the
-//! box spreads over hue. Boxes alone cannot keep apart a defender standing right behind the
-//! attacker she marks (from the side line their boxes overlap almost wholly); their dresses
-//! can.
+//! A person's look, cheap enough to compute for every detection: how the colours of the box's
+//! body spread over hue, and, for its colourless pixels, over lightness. Boxes alone cannot
+//! keep apart a defender standing right behind the attacker she marks (from the side line their
+//! boxes overlap almost wholly); their dresses can, once they part.
 //!
-//! The histogram weighs each pixel by its chroma above a floor, so white bibs and trim, grey
-//! floors and dark shadows count for nothing and the dress dominates; skin and a wooden floor
-//! fall in the same bins for everyone and so do not tell people apart, but do not mislead
-//! either.
+//! Colourful pixels count by their chroma above a floor, so the dress dominates them; skin and
+//! a wooden floor fall in the same bins for everyone and so do not tell people apart, but do
+//! not mislead either. Colourless pixels fall into three lightness bins with a fixed weight,
+//! because a black or white kit has no hue at all: without them a black dress would look like
+//! nothing but its wearer's skin.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,10 +15,17 @@ use super::sample::grid_pixels;
 use super::team::lab_from_srgb;
 use crate::{BoundingBox, Frame};
 
-/// Hue bins of the histogram (30° each).
-const BINS: usize = 12;
+/// Hue bins of the histogram (30° each), for colourful pixels.
+const HUES: usize = 12;
+/// Lightness bins for colourless pixels: dark, grey, light.
+const GREYS: usize = 3;
+const BINS: usize = HUES + GREYS;
 /// Chroma (CIE Lab) below which a pixel counts as colourless.
 const CHROMA_FLOOR: f32 = 10.0;
+/// Weight of a wholly colourless pixel, against a colourful one's chroma above the floor (a
+/// saturated dress weighs 40 to 80): enough that a black or white kit has a look of its own,
+/// not so much that bibs and shadows, which every team shares, drown the dress colours.
+const GREY_WEIGHT: f32 = 30.0;
 /// The part of the box sampled: its body without the head and feet, nor the floor at its
 /// sides, as fractions of the box's height and width.
 const ROWS: (f32, f32) = (0.15, 0.75);
@@ -28,7 +36,8 @@ const GRID: u32 = 24;
 /// trusted.
 const MIN_WEIGHT: f32 = 50.0;
 
-/// A chroma-weighted hue histogram, summing to 1.
+/// A histogram over hue (colourful pixels, by chroma) and lightness (colourless ones), summing
+/// to 1.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Appearance([f32; BINS]);
 
@@ -38,11 +47,14 @@ impl Appearance {
     pub fn of(frame: &Frame, bbox: &BoundingBox) -> Option<Self> {
         let mut bins = [0.0_f32; BINS];
         for rgb in grid_pixels(frame, bbox, ROWS, COLUMNS, GRID)? {
-            let [_, a, b] = lab_from_srgb(rgb);
-            let weight = a.hypot(b) - CHROMA_FLOOR;
-            if weight > 0.0 {
+            let [l, a, b] = lab_from_srgb(rgb);
+            let chroma = a.hypot(b);
+            if chroma > CHROMA_FLOOR {
                 let turn = (b.atan2(a) / std::f32::consts::TAU).rem_euclid(1.0);
-                bins[((turn * BINS as f32) as usize).min(BINS - 1)] += weight;
+                bins[((turn * HUES as f32) as usize).min(HUES - 1)] += chroma - CHROMA_FLOOR;
+            } else {
+                let grey = (l / (100.0 / GREYS as f32)) as usize;
+                bins[HUES + grey.min(GREYS - 1)] += GREY_WEIGHT * (1.0 - chroma / CHROMA_FLOOR);
             }
         }
         let total: f32 = bins.iter().sum();
@@ -107,8 +119,16 @@ mod tests {
     }
 
     #[test]
-    fn colourless_or_outside_boxes_have_no_look() {
-        assert!(Appearance::of(&player([128, 128, 128]), &BOX).is_none());
+    fn a_black_kit_has_a_look_of_its_own() {
+        let black = Appearance::of(&player([25, 25, 28]), &BOX).unwrap();
+        let yellow = Appearance::of(&player([240, 200, 30]), &BOX).unwrap();
+        let grey = Appearance::of(&player([128, 128, 128]), &BOX).unwrap();
+        assert!(black.distance(&yellow) > 0.8, "{}", black.distance(&yellow));
+        assert!(black.distance(&grey) > 0.5, "{}", black.distance(&grey));
+    }
+
+    #[test]
+    fn boxes_outside_the_frame_have_no_look() {
         let outside = BoundingBox {
             x1: 30.0,
             y1: 50.0,

@@ -9,6 +9,13 @@
 //! right behind the attacker she marks, seen from the side line) each keeps the track that
 //! looks like her. A track's look is learnt only from detections no other detection overlaps,
 //! so an occluder's look is not learnt.
+//!
+//! Looks cannot help while two people overlap: the hidden one's box shows the other's dress, so
+//! boxes alone decide and their tracks may swap. Tracks whose boxes overlap are therefore
+//! remembered as *entangled*; when both are next seen clear of everyone, within a window, the
+//! tracker asks whether each still looks like the person she was before they met, and if the
+//! crossed pairing fits clearly better, the two exchange identities (id and learnt look) from
+//! that frame on. The frames while they overlapped keep whatever the boxes decided.
 
 use serde::{Deserialize, Serialize};
 
@@ -70,12 +77,22 @@ enum State {
     },
 }
 
+/// One followed box. Its id and look are the identity of the person it follows, and may be
+/// exchanged with an entangled tracklet's; the rest follows the box.
 #[derive(Clone, Debug)]
 struct Tracklet {
+    /// Never changes nor repeats, unlike `id` (0 until reported, and exchanged on a swap).
+    key: u64,
     id: u32,
     filter: BoxKalman,
     /// A running mean of the look of its unoverlapped sightings.
     look: Option<Appearance>,
+    /// This frame's look when it was seen clear of everyone: checked against `look` for a swap
+    /// first, then learnt.
+    sighting: Option<Appearance>,
+    /// Tracklets (by key) its box overlapped, with the last frame it did, whose identities
+    /// may have been exchanged with its own.
+    entangled: Vec<(u64, u64)>,
     class_id: usize,
     score: f32,
     state: State,
@@ -88,6 +105,7 @@ pub struct ByteTrack {
     tracklets: Vec<Tracklet>,
     frame: u64,
     next_id: u32,
+    next_key: u64,
 }
 
 impl ByteTrack {
@@ -97,6 +115,7 @@ impl ByteTrack {
             tracklets: Vec::new(),
             frame: 0,
             next_id: 1,
+            next_key: 0,
         }
     }
 
@@ -136,6 +155,7 @@ impl ByteTrack {
         self.frame += 1;
         for t in &mut self.tracklets {
             t.filter.predict();
+            t.sighting = None;
         }
         let high: Vec<&Observed> = observed
             .iter()
@@ -196,6 +216,7 @@ impl ByteTrack {
             kept.push(t);
         }
         self.tracklets = kept;
+        self.untangle();
 
         // Confident detections nobody took start tracks (reported from the first frame of the
         // video, otherwise once seen twice).
@@ -214,10 +235,15 @@ impl ByteTrack {
             } else {
                 0
             };
+            let key = self.next_key;
+            self.next_key += 1;
             self.tracklets.push(Tracklet {
+                key,
                 id,
                 filter: BoxKalman::new(&det.bbox),
                 look: observed.look.filter(|_| observed.clean),
+                sighting: None,
+                entangled: Vec::new(),
                 class_id: det.class_id,
                 score: det.score,
                 state,
@@ -269,8 +295,8 @@ impl ByteTrack {
         .collect()
     }
 
-    /// A tracklet seen in this frame: its filter corrected, its look learnt from a clean
-    /// sighting, and it is (again) tracked.
+    /// A tracklet seen in this frame: its filter corrected, its clean sighting kept for
+    /// [`ByteTrack::untangle`], and it is (again) tracked.
     fn confirm(&mut self, i: usize, observed: &Observed) {
         let det = observed.detection;
         if self.tracklets[i].state == State::New {
@@ -278,20 +304,92 @@ impl ByteTrack {
             self.tracklets[i].id = id;
         }
         let t = &mut self.tracklets[i];
-        if let Some(seen) = observed.look.filter(|_| observed.clean) {
-            match &mut t.look {
-                Some(look) => look.blend(&seen, LOOK_RATE),
-                None => t.look = Some(seen),
-            }
-        }
+        t.sighting = observed.look.filter(|_| observed.clean);
         t.filter.update(&det.bbox);
         t.score = det.score;
         t.state = State::Tracked;
+    }
+
+    /// After this frame's matching: records which tracks' boxes overlap, exchanges the
+    /// identities of entangled pairs now both seen clearly whose looks say they were swapped,
+    /// then lets each track learn from its clear sighting. A pair is settled (and forgotten)
+    /// once one pairing fits clearly better; pairs that look alike (the same kit) stay
+    /// unsettled until the window passes, and are never swapped.
+    fn untangle(&mut self) {
+        let frame = self.frame;
+        let active: Vec<usize> = (0..self.tracklets.len())
+            .filter(|&i| self.tracklets[i].state != State::New)
+            .collect();
+        for (n, &i) in active.iter().enumerate() {
+            for &j in &active[n + 1..] {
+                let (a, b) = (&self.tracklets[i], &self.tracklets[j]);
+                if a.filter.bbox().iou(&b.filter.bbox()) > ENTANGLED_IOU {
+                    let (ka, kb) = (a.key, b.key);
+                    entangle(&mut self.tracklets[i].entangled, kb, frame);
+                    entangle(&mut self.tracklets[j].entangled, ka, frame);
+                }
+            }
+        }
+        for t in &mut self.tracklets {
+            t.entangled
+                .retain(|&(_, last)| frame - last <= u64::from(ENTANGLED_FRAMES));
+        }
+        for i in 0..self.tracklets.len() {
+            let pending = self.tracklets[i].entangled.clone();
+            for (key, _) in pending {
+                let Some(j) = self.tracklets.iter().position(|t| t.key == key) else {
+                    continue;
+                };
+                let (a, b) = (&self.tracklets[i], &self.tracklets[j]);
+                let (Some(la), Some(lb), Some(sa), Some(sb)) =
+                    (a.look, b.look, a.sighting, b.sighting)
+                else {
+                    continue;
+                };
+                let kept = la.distance(&sa) + lb.distance(&sb);
+                let crossed = la.distance(&sb) + lb.distance(&sa);
+                if (kept - crossed).abs() < SWAP_MARGIN {
+                    continue;
+                }
+                if crossed < kept {
+                    let (id_a, look_a) = (a.id, a.look);
+                    let (id_b, look_b) = (b.id, b.look);
+                    (self.tracklets[i].id, self.tracklets[i].look) = (id_b, look_b);
+                    (self.tracklets[j].id, self.tracklets[j].look) = (id_a, look_a);
+                }
+                let (ka, kb) = (self.tracklets[i].key, key);
+                self.tracklets[i].entangled.retain(|&(k, _)| k != kb);
+                self.tracklets[j].entangled.retain(|&(k, _)| k != ka);
+            }
+        }
+        for t in &mut self.tracklets {
+            if let Some(seen) = t.sighting {
+                match &mut t.look {
+                    Some(look) => look.blend(&seen, LOOK_RATE),
+                    None => t.look = Some(seen),
+                }
+            }
+        }
+    }
+}
+
+/// Notes that a tracklet overlapped the one keyed `key` in `frame`.
+fn entangle(list: &mut Vec<(u64, u64)>, key: u64, frame: u64) {
+    match list.iter_mut().find(|(k, _)| *k == key) {
+        Some(entry) => entry.1 = frame,
+        None => list.push((key, frame)),
     }
 }
 
 /// Detections overlapping another by more than this IoU do not teach a track its look.
 const CLEAN_IOU: f32 = 0.1;
+/// Tracks whose boxes overlap by more than this IoU may swap, and are checked once apart.
+const ENTANGLED_IOU: f32 = 0.3;
+/// How long (frames) after they last overlapped two tracks are still checked for a swap.
+const ENTANGLED_FRAMES: u32 = 75;
+/// How much better (summed Bhattacharyya distances, 0 to 2) the crossed pairing of two
+/// entangled tracks must fit their clear sightings to exchange their identities.
+const SWAP_MARGIN: f32 = 0.3;
 /// Weight of a new clean sighting in a track's running look.
 const LOOK_RATE: f32 = 0.1;
 

@@ -132,37 +132,57 @@ fn scene(people: &[(BoundingBox, [u8; 3])]) -> Frame {
     Frame::from_rgb(w as u32, h as u32, rgb).unwrap()
 }
 
+/// What the tracker is told of the players' looks in [`meeting`].
+#[derive(Clone, Copy, PartialEq)]
+enum Looks {
+    /// Nothing: boxes only.
+    None,
+    /// Each detection shows its own player, even while one hides the other (as a detector's
+    /// box on a partly hidden player shows her visible part).
+    Own,
+    /// While they overlap both boxes show the front player's dress, and for the first 5 frames
+    /// apart nothing can be sampled (as when they part behind a third player); after that each
+    /// box shows its own player.
+    Late,
+}
+
 /// Two players meet, stand on the same spot for 10 frames (one box over the other, as a
-/// defender right behind her attacker), then each goes back the way she came. Returns the ids
-/// at the (navy, pink) players' boxes in every frame where they are apart. With `looks`, each
-/// detection's look is taken from what it shows of its own player (as a detector's box on a
-/// partly hidden player shows her visible part).
-fn meeting(looks: bool) -> Vec<(u32, u32)> {
+/// defender right behind her attacker), then each goes back the way she came, or with
+/// `through` on past the other. Returns the ids at the (navy, pink) players' boxes in every
+/// frame where they are apart, with the frame.
+fn meeting(looks: Looks, through: bool) -> Vec<(u32, (u32, u32))> {
     let at = |x: f32| BoundingBox {
         x1: x,
         y1: 20.0,
         x2: x + 20.0,
         y2: 80.0,
     };
+    const NAVY: [u8; 3] = [20, 40, 110];
+    const PINK: [u8; 3] = [230, 90, 160];
+    let look = |b: BoundingBox, colour| Appearance::of(&scene(&[(b, colour)]), &b);
     let mut tracker = ByteTrack::new(ByteTrackSettings::default());
     let mut ids = Vec::new();
     for t in 0..50 {
         let d = match t {
             0..20 => 40.0 - 2.0 * t as f32,
             20..30 => 0.0,
+            _ if through => -2.0 * (t - 30) as f32,
             _ => 2.0 * (t - 30) as f32,
         };
         let (a, b) = (90.0 - d, 90.0 + d);
-        let people = [(at(a), [20, 40, 110]), (at(b), [230, 90, 160])];
+        let people = [(at(a), NAVY), (at(b), PINK)];
         let detections: Vec<Detection> = people.iter().map(|(b, _)| detection(*b, 0.9)).collect();
-        let tracks = if looks {
-            let looks: Vec<Option<Appearance>> = people
-                .iter()
-                .map(|&(b, colour)| Appearance::of(&scene(&[(b, colour)]), &b))
-                .collect();
-            tracker.update_with_looks(&detections, &looks)
-        } else {
-            tracker.update(&detections)
+        let shown: Vec<Option<Appearance>> = people
+            .iter()
+            .map(|&(b, colour)| match (looks, t) {
+                (Looks::Late, 20..30) => look(b, NAVY),
+                (Looks::Late, 30..35) => None,
+                _ => look(b, colour),
+            })
+            .collect();
+        let tracks = match looks {
+            Looks::None => tracker.update(&detections),
+            Looks::Own | Looks::Late => tracker.update_with_looks(&detections, &shown),
         };
         let id_at = |x: f32| {
             tracks
@@ -171,7 +191,7 @@ fn meeting(looks: bool) -> Vec<(u32, u32)> {
                 .map_or(0, |t| t.id)
         };
         if a != b {
-            ids.push((id_at(a), id_at(b)));
+            ids.push((t, (id_at(a), id_at(b))));
         }
     }
     ids
@@ -180,8 +200,8 @@ fn meeting(looks: bool) -> Vec<(u32, u32)> {
 /// Boxes and motion cannot tell which player is which when they part; their dresses can.
 #[test]
 fn looks_keep_two_players_apart_when_their_boxes_coincide() {
-    let ids = meeting(true);
-    let (first, last) = (ids[0], *ids.last().unwrap());
+    let ids = meeting(Looks::Own, false);
+    let (first, last) = (ids[0].1, ids.last().unwrap().1);
     assert_ne!(first.0, first.1);
     assert_eq!(first, last, "each player keeps her id: {ids:?}");
 }
@@ -190,6 +210,27 @@ fn looks_keep_two_players_apart_when_their_boxes_coincide() {
 /// test above no longer shows anything and must be made harder.
 #[test]
 fn without_looks_the_same_meeting_swaps_them() {
-    let ids = meeting(false);
-    assert_ne!(ids[0], *ids.last().unwrap(), "{ids:?}");
+    let ids = meeting(Looks::None, false);
+    assert_ne!(ids[0].1, ids.last().unwrap().1, "{ids:?}");
+}
+
+/// When nothing tells them apart until well after they part, the boxes pick one pairing, which
+/// is wrong for one of the two ways of parting; once both are seen clearly, their looks undo
+/// the swap, whichever way they went.
+#[test]
+fn a_swap_while_they_overlap_is_undone_once_they_are_seen_apart() {
+    let mut swapped_while_blind = false;
+    for through in [false, true] {
+        let ids = meeting(Looks::Late, through);
+        let first = ids[0].1;
+        assert_ne!(first.0, first.1);
+        assert_eq!(first, ids.last().unwrap().1, "through {through}: {ids:?}");
+        swapped_while_blind |= ids
+            .iter()
+            .any(|&(t, pair)| (30..35).contains(&t) && pair == (first.1, first.0));
+    }
+    assert!(
+        swapped_while_blind,
+        "the boxes alone never swapped them: the test shows nothing"
+    );
 }
