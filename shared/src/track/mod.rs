@@ -3,7 +3,8 @@
 //! - People: ByteTrack (a Kalman filter per track, two association rounds, high-score
 //!   detections first and then the low-score ones that are often occluded people), with optimal
 //!   assignment from `pathfinding`; matches are weighed by overlap and by [`Appearance`], so
-//!   two people whose boxes coincide keep their tracks by their dresses.
+//!   two people whose boxes coincide keep their tracks by their dresses, and two tracks that
+//!   swapped people while they overlapped swap back once their looks are seen clearly.
 //! - The ball ([`BallTracker`]): one constant-velocity Kalman track through false positives and
 //!   misses, new tracks confirmed over a few frames, short gaps interpolated, streamed with
 //!   memory bounded by the settings rather than the clip.
