@@ -294,6 +294,11 @@ fn bad_videos(dir: &Path) -> Vec<PathBuf> {
         ),
         // Audio only: nothing to analyse.
         ("audio.mkv", "-f lavfi -i sine=duration=1 -c:a flac"),
+        // Motion JPEG, relabelled below as a codec no decoder knows.
+        (
+            "unknown-codec.avi",
+            "-f lavfi -i testsrc=size=64x48:rate=25 -t 1 -c:v mjpeg",
+        ),
     ] {
         let path = dir.join(name);
         let status = Command::new("ffmpeg")
@@ -305,6 +310,18 @@ fn bad_videos(dir: &Path) -> Vec<PathBuf> {
         assert!(status.success(), "making {name}");
         list.push(path);
     }
+    // An AVI names its codec by a four-letter tag (in its stream header and format); one that no
+    // FFmpeg decoder claims leaves a readable container with an undecodable stream.
+    let unknown = list.last().unwrap();
+    let mut bytes = std::fs::read(unknown).unwrap();
+    let tags: Vec<usize> = (0..bytes.len().saturating_sub(3))
+        .filter(|&i| &bytes[i..i + 4] == b"MJPG")
+        .collect();
+    assert_eq!(tags.len(), 2, "the AVI names its codec twice");
+    for i in tags {
+        bytes[i..i + 4].copy_from_slice(b"ZZZZ");
+    }
+    std::fs::write(unknown, bytes).unwrap();
     list
 }
 
@@ -342,6 +359,7 @@ fn bad_videos_fail_clearly_and_the_rest_of_the_batch_completes() {
         ("no-frames.mkv", "not a readable video"),
         ("variable-rate.mkv", "variable frame rate"),
         ("audio.mkv", "has no video stream"),
+        ("unknown-codec.avi", "no decoder for its video codec"),
     ] {
         let line = stderr
             .lines()
