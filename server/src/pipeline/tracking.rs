@@ -2,6 +2,8 @@
 //! gathered per track for the teams, and the per-track summaries. One instance per video,
 //! fed frames in order.
 
+use std::num::NonZeroU32;
+
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, TeamAssignment, TeamClassifier,
@@ -25,9 +27,11 @@ pub struct Tracking {
 impl Tracking {
     /// `video_height` scales the ball tracker's distances (its settings are for 1080 lines).
     pub fn new(settings: &AnalysisSettings, classes: &[String], video_height: u32) -> Self {
+        let stride = NonZeroU32::new(settings.stride).unwrap_or(NonZeroU32::MIN);
         Self {
             people: ByteTrack::new(settings.people),
-            ball: BallTracker::new(settings.ball.scaled_to_height(video_height as f32)),
+            ball: BallTracker::new(settings.ball.scaled_to_height(video_height as f32))
+                .with_stride(stride),
             teams: TeamClassifier::new(settings.teams),
             summaries: TrackSummaries::default(),
             ball_path: Vec::new(),

@@ -14,6 +14,10 @@
 //!   seen takes over when it is confirmed: the ball changed course (a catch, a bounce, a
 //!   deflection) faster than the gate allows.
 //! - Ending: a track unseen for more than `max_gap` frames is ended.
+//! - Frame numbers are the video's. When only every n-th frame is analysed
+//!   ([`BallTracker::with_stride`]), the motion still steps frame by frame, a track lapses only
+//!   after `max_gap` (or `start_gap`) frames beyond the stride, and gaps are filled on the
+//!   analysed frames only.
 //! - Output: the accepted sightings as they were detected (the detector's box, not the
 //!   filter's), and in a gap of at most `max_gap` frames between two of them (no wider than
 //!   `max_speed` could cross), points interpolated linearly in centre and size. A confirmed
@@ -22,6 +26,7 @@
 //!   whatever the clip's length.
 
 use std::collections::VecDeque;
+use std::num::NonZeroU32;
 
 use nalgebra::{Matrix2, RowVector2, Vector2};
 use serde::{Deserialize, Serialize};
@@ -212,14 +217,17 @@ impl Path {
         }
     }
 
-    /// Whether a sighting at `frame` would follow more than `gap` unseen frames.
-    fn lapsed(&self, frame: u64, gap: u32) -> bool {
-        frame.saturating_sub(self.last_seen) > u64::from(gap) + 1
+    /// Whether a sighting at `frame` would follow more than `gap` unseen frames, beyond the
+    /// `step` between analysed frames.
+    fn lapsed(&self, frame: u64, gap: u32, step: u64) -> bool {
+        frame.saturating_sub(self.last_seen) > u64::from(gap) + step
     }
 
     /// Predicts to `frame` (paths are ended before their lapse grows large, so the loop is short).
-    fn predict_to(&mut self, frame: u64, s: &BallTrackerSettings) {
-        let steps = frame.saturating_sub(self.at).min(u64::from(s.max_gap) + 2);
+    fn predict_to(&mut self, frame: u64, s: &BallTrackerSettings, step: u64) {
+        let steps = frame
+            .saturating_sub(self.at)
+            .min(u64::from(s.max_gap) + 2 * step);
         for _ in 0..steps {
             self.motion.predict(f64::from(s.acceleration_noise));
         }
@@ -279,9 +287,12 @@ pub struct BallTracker {
     /// The last sighting output: where the next gap's interpolation starts.
     last_output: Option<Sighting>,
     last_frame: Option<u64>,
+    /// Frames between analysed frames.
+    step: u64,
 }
 
 impl BallTracker {
+    /// A tracker fed every frame of the video.
     pub fn new(settings: BallTrackerSettings) -> Self {
         Self {
             settings,
@@ -289,6 +300,15 @@ impl BallTracker {
             tentative: Vec::new(),
             last_output: None,
             last_frame: None,
+            step: 1,
+        }
+    }
+
+    /// The same tracker fed only every `stride`-th frame (still numbered as in the video).
+    pub fn with_stride(self, stride: NonZeroU32) -> Self {
+        Self {
+            step: u64::from(stride.get()),
+            ..self
         }
     }
 
@@ -306,7 +326,7 @@ impl BallTracker {
 
         self.end_lapsed(frame);
         if let Some(path) = &mut self.confirmed {
-            path.predict_to(frame, &s);
+            path.predict_to(frame, &s, self.step);
             if let Some(i) = path.best(&free, &s) {
                 let d = sighting(frame, free.remove(i));
                 path.accept(&d, &s);
@@ -333,19 +353,19 @@ impl BallTracker {
         if self
             .confirmed
             .as_ref()
-            .is_some_and(|p| p.lapsed(frame, s.max_gap))
+            .is_some_and(|p| p.lapsed(frame, s.max_gap, self.step))
         {
             self.confirmed = None;
         }
         self.tentative
-            .retain(|t| !t.path.lapsed(frame, s.start_gap));
+            .retain(|t| !t.path.lapsed(frame, s.start_gap, self.step));
     }
 
     /// Each tentative path, the most established first, takes its likeliest free candidate.
     fn follow_tentative(&mut self, frame: u64, free: &mut Vec<&Detection>) {
         let s = self.settings;
         for t in &mut self.tentative {
-            t.path.predict_to(frame, &s);
+            t.path.predict_to(frame, &s, self.step);
             let Some(i) = t.path.best(free, &s) else {
                 continue;
             };
@@ -411,10 +431,14 @@ impl BallTracker {
             }
             let frames = d.frame - prev.frame;
             let reachable = f64::from(self.settings.max_speed) * frames as f64;
-            if frames - 1 <= u64::from(self.settings.max_gap)
+            if frames.saturating_sub(self.step) <= u64::from(self.settings.max_gap)
                 && (centre(&d.bbox) - centre(&prev.bbox)).norm() <= reachable
             {
-                out.extend((prev.frame + 1..d.frame).map(|f| interpolate(&prev, d, f)));
+                out.extend(
+                    (prev.frame + self.step..d.frame)
+                        .step_by(self.step as usize)
+                        .map(|f| interpolate(&prev, d, f)),
+                );
             }
         }
         out.push(d.point());

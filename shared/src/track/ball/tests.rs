@@ -139,6 +139,35 @@ fn interpolates_a_gap_of_max_gap_frames_but_not_a_longer_one() {
     assert!(out.iter().all(|p| p.source == BallSource::Detected));
 }
 
+/// Every 4th frame analysed (`--stride 4`), numbered as in the video: the ball is still
+/// confirmed and followed, a missed analysed frame is filled on that frame, and no point falls
+/// on a frame that was not analysed.
+#[test]
+fn follows_the_ball_when_only_every_fourth_frame_is_analysed() {
+    let stride = NonZeroU32::new(4).unwrap();
+    let mut tracker = BallTracker::new(BallTrackerSettings::default()).with_stride(stride);
+    let mut out = Vec::new();
+    for f in (0..120u64).step_by(4) {
+        let candidates = if f == 60 {
+            Vec::new()
+        } else {
+            vec![ball(100.0 + 10.0 * f as f32, 500.0, 0.9)]
+        };
+        out.extend(tracker.push(f, &candidates));
+    }
+    let frames: Vec<u64> = out.iter().map(|p| p.frame).collect();
+    assert_eq!(frames, (0..120).step_by(4).collect::<Vec<u64>>());
+    let filled: Vec<u64> = out
+        .iter()
+        .filter(|p| p.source == BallSource::Interpolated)
+        .map(|p| p.frame)
+        .collect();
+    assert_eq!(filled, [60]);
+    for p in &out {
+        assert!(distance(p, (100.0 + 10.0 * p.frame as f32, 500.0)) < 1e-3);
+    }
+}
+
 /// A steady false positive (a light) taken for the ball, then the ball far away: the short gap
 /// between them is not filled with a line across the court.
 #[test]
