@@ -229,6 +229,9 @@ fn stride_and_range_pick_the_frames() {
     for f in &result.frames {
         assert!((f.time - f.frame as f64 / 25.0).abs() < 1e-3);
     }
+    // The ball is found at a stride too, and only on analysed frames.
+    assert!(result.ball.len() >= 5, "{} ball points", result.ball.len());
+    assert!(result.ball.iter().all(|p| expected.contains(&p.frame)));
 }
 
 #[test]
