@@ -299,3 +299,97 @@ fn bench_reports_throughput_and_refuses_bad_batches() {
         "batch sizes must be at least 1",
     );
 }
+
+const FIXTURES: &str = "home_team,away_team,home_score,away_score,category,date
+Hawks,Kites,41,38,U15,2026-03-07
+Kites,Swifts,30,30,U15,2026-03-14
+Swifts,Hawks,35,40,U15,2026-03-21
+Hawks,Swifts,,,U15,2026-04-11
+Owls,Wrens,12,12,U12,2026-03-07
+";
+
+#[test]
+fn standings_prints_each_category_and_writes_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = write(dir.path(), "league.csv", FIXTURES.as_bytes());
+    let out = netball(&[os("standings"), fixtures.as_os_str()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("U15\n"), "{stdout}");
+    assert!(stdout.contains("1 game still to play"), "{stdout}");
+    // Hawks won both; Owls and Wrens share first place in U12.
+    let hawks = stdout.lines().find(|l| l.contains("Hawks")).unwrap();
+    assert!(hawks.trim_start().starts_with("1 "), "{hawks}");
+    assert!(stdout.contains("1=  Owls"), "{stdout}");
+    let csv = std::fs::read_to_string(dir.path().join("league-standings.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "category,position,team,played,won,drawn,lost,goals_for,goals_against,goal_difference,goal_average,points"
+    );
+    assert_eq!(lines[1], "U15,1,Hawks,2,2,0,0,81,73,8,1.110,4");
+    assert_eq!(lines.len(), 1 + 3 + 2);
+
+    // One category, three points a win, into a named file.
+    let named = dir.path().join("u12.csv");
+    let out = netball(&[
+        os("standings"),
+        fixtures.as_os_str(),
+        os("--category"),
+        os("U12"),
+        os("--win"),
+        os("3"),
+        os("-o"),
+        named.as_os_str(),
+    ]);
+    assert!(out.status.success());
+    let csv = std::fs::read_to_string(&named).unwrap();
+    assert_eq!(csv.lines().count(), 3);
+    assert!(csv.contains("U12,1,Owls,1,0,1,0,12,12,0,1.000,1"), "{csv}");
+}
+
+#[test]
+fn standings_bad_input_fails_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_row = write(
+        dir.path(),
+        "bad.csv",
+        format!("{FIXTURES}Hawks,Kites,12,,U15,2026-05-01\n").as_bytes(),
+    );
+    fails_with(
+        &[os("standings"), bad_row.as_os_str()],
+        "line 7: only one score is given",
+    );
+    let bad_header = write(dir.path(), "header.csv", b"home,away\nA,B\n");
+    fails_with(
+        &[os("standings"), bad_header.as_os_str()],
+        "the first line must be the header",
+    );
+    let fixtures = write(dir.path(), "league.csv", FIXTURES.as_bytes());
+    fails_with(
+        &[
+            os("standings"),
+            fixtures.as_os_str(),
+            os("--category"),
+            os("U18"),
+        ],
+        "no games in category `U18`",
+    );
+    fails_with(
+        &[
+            os("standings"),
+            fixtures.as_os_str(),
+            os("--tie-breaks"),
+            os("goal-ratio"),
+        ],
+        "unknown tie-break `goal-ratio`",
+    );
+    fails_with(
+        &[os("standings"), dir.path().join("missing.csv").as_os_str()],
+        "missing.csv",
+    );
+}

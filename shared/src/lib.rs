@@ -13,6 +13,7 @@
 //! - [`track`]: ByteTrack for people (Kalman filter, two association rounds, optimal matching),
 //!   the ball tracker and team assignment by kit colour.
 //! - [`result`]: the versioned analysis result and the run's metrics.
+//! - [`standings`]: league tables from a fixtures list, with the tie-break order as a setting.
 
 pub mod camera;
 pub mod court;
@@ -20,6 +21,7 @@ pub mod detect;
 pub mod frame;
 pub mod model;
 pub mod result;
+pub mod standings;
 pub mod track;
 
 pub use detect::{BoundingBox, DetectConfig, Detection, Detector, ObjectKind};

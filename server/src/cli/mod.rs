@@ -11,6 +11,7 @@ mod options;
 mod serve;
 #[cfg(feature = "video")]
 mod simulate;
+mod standings;
 
 use std::path::PathBuf;
 
@@ -42,6 +43,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Write a YOLO training set of simulated frames (images, labels, data.yaml).
     Dataset(dataset::DatasetArgs),
+    /// League tables per category from a fixtures CSV; prints them and writes CSV.
+    Standings(standings::StandingsArgs),
     /// Render a simulated match to video with its exact truth (boxes, tracks, events).
     #[cfg(feature = "video")]
     Simulate(simulate::SimulateArgs),
@@ -58,6 +61,7 @@ impl Cli {
             Command::Serve(args) => serve::run(args),
             Command::Bench(args) => bench::run(args),
             Command::Dataset(args) => dataset::run(args),
+            Command::Standings(args) => standings::run(args),
             #[cfg(feature = "video")]
             Command::Simulate(args) => simulate::run(args),
         }
