@@ -1,7 +1,7 @@
 //! The hall: walls with advertising boards, the floor around the court, the court surface and
 //! its lines, and the goal posts with their rings.
 
-use netball_shared::court::{CourtDimensions, End};
+use netball_shared::court::{CourtDimensions, End, markings};
 use rand::Rng;
 
 use super::painter::Painter;
@@ -72,57 +72,16 @@ impl HallStyle {
     }
 }
 
-/// Points along a circle of the floor from angle `a0` to `a1` (radians).
-fn arc(centre: [f64; 2], r: f64, a0: f64, a1: f64) -> Vec<Vec3> {
-    let n = ((a1 - a0).abs() * r / 0.25).ceil().max(8.0) as usize;
-    (0..=n)
-        .map(|i| {
-            let a = a0 + (a1 - a0) * i as f64 / n as f64;
-            [centre[0] + r * a.cos(), centre[1] + r * a.sin(), 0.0]
-        })
-        .collect()
-}
-
-/// Points along a straight floor line, close enough to follow lens distortion.
-fn segment(a: [f64; 2], b: [f64; 2]) -> Vec<Vec3> {
-    let n = (((b[0] - a[0]).hypot(b[1] - a[1])) / 0.5).ceil().max(1.0) as usize;
-    (0..=n)
-        .map(|i| {
-            let f = i as f64 / n as f64;
-            [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, 0.0]
-        })
-        .collect()
-}
-
-fn rectangle(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<Vec3> {
-    // A closed ring of floor points, for the court's outer line.
-    let mut ring = segment([x0, y0], [x1, y0]);
-    ring.extend(segment([x1, y0], [x1, y1]));
-    ring.extend(segment([x1, y1], [x0, y1]));
-    ring.extend(segment([x0, y1], [x0, y0]));
-    ring
-}
-
-/// The centre lines of the court's markings, as world polylines.
+/// The centre lines of the court's markings, as world polylines on the floor.
 pub fn court_lines(court: &CourtDimensions) -> Vec<Vec<Vec3>> {
-    let (l, w) = (f64::from(court.length), f64::from(court.width));
-    let h = f64::from(court.line_width) / 2.0;
-    // Outer lines lie inside the court (they belong to it), so their centres are inset.
-    let mut lines = vec![rectangle(h, h, l - h, w - h)];
-    for x in court.transverse_lines() {
-        lines.push(segment([f64::from(x), h], [f64::from(x), w - h]));
-    }
-    let r = f64::from(court.goal_circle_radius) - h;
-    let half = std::f64::consts::FRAC_PI_2;
-    lines.push(arc([0.0, w / 2.0], r, -half, half));
-    lines.push(arc([l, w / 2.0], r, half, 3.0 * half));
-    lines.push(arc(
-        [l / 2.0, w / 2.0],
-        f64::from(court.centre_circle_radius) - h,
-        0.0,
-        std::f64::consts::TAU,
-    ));
-    lines
+    markings(court)
+        .into_iter()
+        .map(|line| {
+            line.into_iter()
+                .map(|p| [f64::from(p.x), f64::from(p.y), 0.0])
+                .collect()
+        })
+        .collect()
 }
 
 /// Walls, floor, court and lines: everything that does not move.
