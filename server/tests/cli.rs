@@ -393,3 +393,134 @@ fn standings_bad_input_fails_clearly() {
         "missing.csv",
     );
 }
+
+/// A side-line camera over the court at 1280x720 and its floor homography.
+fn side_line_camera() -> netball_shared::camera::PinholeCamera {
+    netball_shared::camera::PinholeCamera::looking_at(
+        [15.0, -14.0, 7.0],
+        [15.25, 7.1, 0.0],
+        48.0,
+        1280,
+        720,
+    )
+    .unwrap()
+}
+
+/// Median distance (metres) over a grid of court points between where a homography maps
+/// them and where the camera's own does, both read back on the court through the fitted map.
+fn calibration_error(fitted: [[f64; 3]; 3]) -> f64 {
+    use netball_shared::camera::Homography;
+    use netball_shared::court::CourtPoint;
+    let truth = side_line_camera().floor_homography();
+    let fitted = Homography(fitted);
+    let mut errors: Vec<f64> = (0..=12)
+        .flat_map(|i| {
+            (0..=6).map(move |j| CourtPoint::new(i as f32 * 30.5 / 12.0, j as f32 * 15.25 / 6.0))
+        })
+        .map(|p| {
+            let pixel = truth.court_to_image(p).unwrap();
+            f64::from(fitted.image_to_court(pixel).unwrap().distance(p))
+        })
+        .collect();
+    errors.sort_by(f64::total_cmp);
+    errors[errors.len() / 2]
+}
+
+#[test]
+fn calibrate_fits_clicked_landmarks_and_leaves_out_a_misclick() {
+    use netball_shared::court::{CourtDimensions, Landmark};
+    let dir = tempfile::tempdir().unwrap();
+    let frame = dir.path().join("frame.png");
+    image::RgbImage::from_pixel(1280, 720, image::Rgb([60, 40, 120]))
+        .save(&frame)
+        .unwrap();
+    let camera = side_line_camera();
+    let court = CourtDimensions::default();
+    // Every landmark, clicked within half a pixel (a fixed pattern), and one click 40 px off.
+    let mut csv = String::from("landmark,u,v\n");
+    for (k, landmark) in Landmark::ALL.into_iter().enumerate() {
+        let [u, v] = camera.project_floor(landmark.point(&court)).unwrap();
+        let jitter = [0.5, -0.3, 0.1, -0.5, 0.3][k % 5];
+        let miss = if k == 6 { 40.0 } else { 0.0 };
+        csv += &format!("{landmark},{:.2},{:.2}\n", u + jitter + miss, v - jitter);
+    }
+    let points = write(dir.path(), "points.csv", csv.as_bytes());
+    let out = netball(&[
+        os("calibrate"),
+        frame.as_os_str(),
+        os("--points"),
+        points.as_os_str(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("13 of 14 points used"), "{stdout}");
+    assert!(stdout.contains("(left out)"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("frame.png.calibration.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["format"], "netball-calibration");
+    assert_eq!(json["points"][6]["inlier"], false);
+    let h: [[f64; 3]; 3] = serde_json::from_value(json["homography"].clone()).unwrap();
+    let error = calibration_error(h);
+    assert!(error < 0.05, "median error {error} m");
+    // The preview shows the projected lines: the near side line's middle is drawn.
+    let preview = image::open(dir.path().join("frame.png.calibration.png"))
+        .unwrap()
+        .to_rgb8();
+    let [u, v] = camera
+        .project_floor(netball_shared::court::CourtPoint::new(15.25, 0.025))
+        .unwrap();
+    assert_eq!(
+        preview.get_pixel(u.round() as u32, v.round() as u32).0,
+        [255, 220, 0]
+    );
+}
+
+#[test]
+fn calibrate_bad_points_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let frame = dir.path().join("frame.png");
+    image::RgbImage::new(64, 48).save(&frame).unwrap();
+    let run = |name: &str, csv: &str, needle: &str| {
+        let points = write(dir.path(), name, csv.as_bytes());
+        fails_with(
+            &[
+                os("calibrate"),
+                frame.as_os_str(),
+                os("--points"),
+                points.as_os_str(),
+            ],
+            needle,
+        );
+    };
+    run(
+        "unknown.csv",
+        "landmark,u,v\nlow-near-corner,1,2\nleft-corner,3,4\n",
+        "line 3",
+    );
+    run(
+        "header.csv",
+        "name,u,v\nlow-near-corner,1,2\n",
+        "the header must be",
+    );
+    run(
+        "number.csv",
+        "x,y,u,v\n0,0,1,two\n",
+        "`two` is not a number",
+    );
+    run(
+        "three.csv",
+        "landmark,u,v\nlow-near-corner,1,2\nlow-far-corner,3,40\nhigh-far-corner,60,40\n",
+        "4",
+    );
+    run(
+        "collinear.csv",
+        "x,y,u,v\n0,0,0,0\n10,0,10,0\n20,0,20,0\n30,0,30,0\n",
+        "calibrating",
+    );
+}

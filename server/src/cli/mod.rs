@@ -3,6 +3,7 @@
 #[cfg(feature = "video")]
 mod analyze;
 mod bench;
+mod calibrate;
 mod dataset;
 mod detect;
 mod eval;
@@ -32,6 +33,8 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Detect objects in an image or a video; prints JSON and writes an annotated image.
     Detect(detect::DetectArgs),
+    /// Fit the court homography to clicked landmarks; writes it with a preview of the lines.
+    Calibrate(calibrate::CalibrateArgs),
     /// Score an analysis against a simulator's truth: detection AP, HOTA, IDF1, MOTA.
     Eval(eval::EvalArgs),
     /// Import and inspect model files.
@@ -56,6 +59,7 @@ impl Cli {
             #[cfg(feature = "video")]
             Command::Analyze(args) => analyze::run(args),
             Command::Detect(args) => detect::run(args),
+            Command::Calibrate(args) => calibrate::run(args),
             Command::Eval(args) => eval::run(args),
             Command::Model(cmd) => model::run(cmd),
             Command::Serve(args) => serve::run(args),

@@ -1,9 +1,15 @@
 //! Cameras and the court floor's image: a pinhole camera (for the simulator and for
 //! calibrated broadcasts) and the floor homography that maps a player's ground point in the
 //! image to metres on the court.
+//!
+//! Manual calibration fits that homography to clicked court landmarks, robust to bad clicks.
 
+mod fit;
 mod homography;
 mod pinhole;
 
+pub use fit::{
+    Calibration, Correspondence, FitError, FitSettings, ReprojectionError, fit_homography,
+};
 pub use homography::Homography;
 pub use pinhole::{PinholeCamera, WorldPoint};
