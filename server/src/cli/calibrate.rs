@@ -1,5 +1,5 @@
-//! `netball calibrate <image|video> --points points.csv`: the court homography from clicked
-//! landmarks, with its reprojection error per point and a preview of the court lines it puts
+//! `netball calibrate <image|video> [--points points.csv]`: the court homography, from the
+//! court's painted lines or from clicked landmarks, with a preview of the court lines it puts
 //! on the frame.
 
 use std::path::{Path, PathBuf};
@@ -10,7 +10,8 @@ use netball_server::annotate;
 use netball_server::decode::{self, MediaKind};
 use netball_shared::Frame;
 use netball_shared::camera::{
-    Calibration, Correspondence, FitSettings, Homography, fit_homography,
+    Calibration, Correspondence, FitSettings, Homography, ReprojectionError, calibrate_from_lines,
+    fit_homography,
 };
 use netball_shared::court::{CourtDimensions, CourtPoint, Landmark, markings};
 use serde::Serialize;
@@ -21,12 +22,12 @@ use super::options::parse_duration;
 pub struct CalibrateArgs {
     /// The frame to calibrate: an image, or a video (its frame at `--at`).
     input: PathBuf,
-    /// The clicked points: CSV with the header `landmark,u,v` (names such as `low-near-corner`,
+    /// Clicked points instead of the automatic search: CSV with the header `landmark,u,v` (names such as `low-near-corner`,
     /// `high-far-third`, `low-near-circle`, `high-circle-top`; `near` is the side line nearer
     /// the camera, or behind a goal the one on the right) or `x,y,u,v` (court metres). Pixels
     /// are the frame's, origin top left.
     #[arg(long)]
-    points: PathBuf,
+    points: Option<PathBuf>,
     /// For a video: the time of the frame (e.g. `1m30s`) [default: the first frame].
     #[arg(long, value_parser = parse_duration)]
     at: Option<f64>,
@@ -61,65 +62,65 @@ struct CalibrationFile {
     version: u32,
     width: u32,
     height: u32,
+    homography: Homography,
     #[serde(flatten)]
-    calibration: Calibration,
-    points: Vec<Point>,
+    method: Method,
+}
+
+/// How the homography was found, with the measures of its quality.
+#[derive(Serialize)]
+#[serde(tag = "method", rename_all = "lowercase")]
+enum Method {
+    /// From clicked points: which were used, the reprojection error, each point's error.
+    Manual {
+        inliers: Vec<usize>,
+        error: ReprojectionError,
+        points: Vec<Point>,
+    },
+    /// From the painted lines: the mean distance (pixels) of the projected lines to line
+    /// pixels, and the share of the court's lines in view.
+    Lines { fit_px: f64, visible: f64 },
 }
 
 pub fn run(args: CalibrateArgs) -> Result<()> {
     let frame = read_frame(&args.input, args.at)?;
     let court = CourtDimensions::default();
-    let clicked = read_points(&args.points, &court)
-        .with_context(|| format!("reading {}", args.points.display()))?;
-    let correspondences: Vec<Correspondence> = clicked.iter().map(|(_, c)| *c).collect();
-    let settings = FitSettings {
-        inlier_px: args.inlier_px,
-        ..FitSettings::default()
+    let (homography, method) = match &args.points {
+        Some(points) => manual(points, &court, args.inlier_px)?,
+        None => {
+            let found = calibrate_from_lines(&frame, &court).with_context(|| {
+                format!(
+                    "{}: the court was not found from its lines; click landmarks and pass \
+                     them with --points",
+                    args.input.display()
+                )
+            })?;
+            println!(
+                "found from the lines: {:.2} px from line pixels on average, {:.0}% of the \
+                 court's lines in view",
+                found.fit_px,
+                100.0 * found.visible
+            );
+            (
+                found.homography,
+                Method::Lines {
+                    fit_px: found.fit_px,
+                    visible: found.visible,
+                },
+            )
+        }
     };
-    let calibration = fit_homography(&correspondences, &settings)
-        .with_context(|| format!("calibrating from {}", args.points.display()))?;
-    let points: Vec<Point> = clicked
-        .iter()
-        .enumerate()
-        .map(|(i, (landmark, c))| Point {
-            landmark: landmark.map(|l| l.to_string()),
-            court: c.court,
-            pixel: c.pixel,
-            error_m: calibration
-                .homography
-                .image_to_court(c.pixel)
-                .map(|p| f64::from(p.distance(c.court))),
-            inlier: calibration.inliers.contains(&i),
-        })
-        .collect();
-    for p in &points {
-        let name = p
-            .landmark
-            .clone()
-            .unwrap_or_else(|| format!("({:.2}, {:.2})", p.court.x, p.court.y));
-        let error = p
-            .error_m
-            .map_or("off the floor".into(), |e| format!("{e:.3} m"));
-        let note = if p.inlier { "" } else { "  (left out)" };
-        println!("{name:>20}  {error}{note}");
-    }
-    let e = calibration.error;
-    println!(
-        "{} of {} points used; median {:.3} m, max {:.3} m, RMS {:.2} px",
-        calibration.inliers.len(),
-        points.len(),
-        e.median_m,
-        e.max_m,
-        e.rms_px
-    );
-
     let out = args
         .out
         .unwrap_or_else(|| beside(&args.input, "calibration.json"));
     let preview = args
         .preview
         .unwrap_or_else(|| beside(&args.input, "calibration.png"));
-    draw_preview(&frame, &calibration.homography, &court, &points)
+    let clicked = match &method {
+        Method::Manual { points, .. } => points.as_slice(),
+        Method::Lines { .. } => &[],
+    };
+    draw_preview(&frame, &homography, &court, clicked)
         .save(&preview)
         .with_context(|| format!("writing {}", preview.display()))?;
     let file = CalibrationFile {
@@ -127,13 +128,70 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
         version: 1,
         width: frame.width(),
         height: frame.height(),
-        calibration,
-        points,
+        homography,
+        method,
     };
     std::fs::write(&out, serde_json::to_vec_pretty(&file)?)
         .with_context(|| format!("writing {}", out.display()))?;
     eprintln!("wrote {} and {}", out.display(), preview.display());
     Ok(())
+}
+
+/// The fit to clicked points, printing each point's error.
+fn manual(path: &Path, court: &CourtDimensions, inlier_px: f64) -> Result<(Homography, Method)> {
+    let clicked =
+        read_points(path, court).with_context(|| format!("reading {}", path.display()))?;
+    let correspondences: Vec<Correspondence> = clicked.iter().map(|(_, c)| *c).collect();
+    let settings = FitSettings {
+        inlier_px,
+        ..FitSettings::default()
+    };
+    let Calibration {
+        homography,
+        inliers,
+        error,
+    } = fit_homography(&correspondences, &settings)
+        .with_context(|| format!("calibrating from {}", path.display()))?;
+    let points: Vec<Point> = clicked
+        .iter()
+        .enumerate()
+        .map(|(i, (landmark, c))| Point {
+            landmark: landmark.map(|l| l.to_string()),
+            court: c.court,
+            pixel: c.pixel,
+            error_m: homography
+                .image_to_court(c.pixel)
+                .map(|p| f64::from(p.distance(c.court))),
+            inlier: inliers.contains(&i),
+        })
+        .collect();
+    for p in &points {
+        let name = p
+            .landmark
+            .clone()
+            .unwrap_or_else(|| format!("({:.2}, {:.2})", p.court.x, p.court.y));
+        let e = p
+            .error_m
+            .map_or("off the floor".into(), |e| format!("{e:.3} m"));
+        let note = if p.inlier { "" } else { "  (left out)" };
+        println!("{name:>20}  {e}{note}");
+    }
+    println!(
+        "{} of {} points used; median {:.3} m, max {:.3} m, RMS {:.2} px",
+        inliers.len(),
+        points.len(),
+        error.median_m,
+        error.max_m,
+        error.rms_px
+    );
+    Ok((
+        homography,
+        Method::Manual {
+            inliers,
+            error,
+            points,
+        },
+    ))
 }
 
 /// `<input>.<suffix>` in the input's folder.

@@ -277,6 +277,17 @@ fn project(h: &Matrix3<f64>, [x, y]: [f64; 2]) -> Option<[f64; 2]> {
     (w > 0.0).then(|| [row(0) / w, row(1) / w])
 }
 
+/// The plain least-squares homography (normalised DLT) through all `points`, none left out:
+/// for callers that pick their correspondences themselves, as the line matcher does each
+/// round.
+pub(super) fn through(points: &[Correspondence]) -> Result<Homography, FitError> {
+    let all: Vec<usize> = (0..points.len()).collect();
+    let h = estimate(points, &all, false)?;
+    Ok(Homography(std::array::from_fn(|r| {
+        std::array::from_fn(|c| h[(r, c)])
+    })))
+}
+
 /// The homography through the points `indices` in pixel and court coordinates, oriented so
 /// their court points have positive homogeneous coordinates: by DLT alone (`refine` false,
 /// for RANSAC's minimal samples) or refined to least pixel error.

@@ -31,7 +31,7 @@ impl Homography {
 
 /// Applies `m` to `(x, y, 1)`; points whose homogeneous coordinate is zero or negative are not
 /// visible (for a camera's homography, negative means behind it).
-fn apply(m: &[[f64; 3]; 3], x: f64, y: f64) -> Option<[f64; 2]> {
+pub(super) fn apply(m: &[[f64; 3]; 3], x: f64, y: f64) -> Option<[f64; 2]> {
     let [a, b, c] = m.map(|row| row[0] * x + row[1] * y + row[2]);
     (c > f64::EPSILON).then(|| [a / c, b / c])
 }

@@ -6,10 +6,12 @@
 
 mod fit;
 mod homography;
+mod lines;
 mod pinhole;
 
 pub use fit::{
     Calibration, Correspondence, FitError, FitSettings, ReprojectionError, fit_homography,
 };
 pub use homography::Homography;
+pub use lines::{LineCalibration, LineError, calibrate_from_lines};
 pub use pinhole::{PinholeCamera, WorldPoint};
