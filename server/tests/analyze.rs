@@ -462,3 +462,83 @@ fn ctrl_c_stops_the_run_and_leaves_no_partial_result() {
         "the partial outputs are removed"
     );
 }
+
+/// With a calibration (here the simulator's own floor map, written for half the video's size
+/// to check the scaling), each track's feet land on the court where the truth says the player
+/// stands; a calibration of another view is refused.
+#[test]
+fn a_calibration_puts_the_tracks_on_the_court() {
+    use netball_server::simulate::truth::Truth;
+    let dir = tempfile::tempdir().unwrap();
+    let truth: Truth = serde_json::from_slice(&std::fs::read(&clip().truth).unwrap()).unwrap();
+    let m = truth.frames[0].camera.homography.0;
+    let half = serde_json::json!({
+        "width": 640,
+        "height": 360,
+        "homography": [m[0].map(|v| v / 2.0), m[1].map(|v| v / 2.0), m[2]],
+    });
+    let calibration = dir.path().join("cal.json");
+    std::fs::write(&calibration, half.to_string()).unwrap();
+    let out_dir = dir.path().join("out");
+    let args = [
+        "--end",
+        "2s",
+        "--no-video",
+        "--no-cache",
+        "--calibration",
+        calibration.to_str().unwrap(),
+    ];
+    let out = analyze_oracle(&out_dir, &args);
+    assert!(out.status.success(), "{}", text(&out));
+    let result = read_result(&out_dir.join("clip/result.json"));
+    assert!(result.header.settings.calibration.is_some());
+    let mut errors = Vec::new();
+    for (frame, truth) in result.frames.iter().zip(&truth.frames) {
+        assert_eq!(frame.frame, truth.frame);
+        for track in &frame.tracks {
+            let court = track.court.expect("every track is on the court");
+            let bbox = [track.bbox.x1, track.bbox.y1, track.bbox.x2, track.bbox.y2];
+            if let Some(object) = truth.objects.iter().find(|o| iou(o.bbox, bbox) > 0.7) {
+                errors.push(court.distance(object.ground));
+            }
+        }
+    }
+    errors.sort_by(f32::total_cmp);
+    let median = errors[errors.len() / 2];
+    eprintln!(
+        "{} tracked feet, median {median:.3} m from the truth",
+        errors.len()
+    );
+    assert!(
+        errors.len() > 500 && median < 0.3,
+        "{} feet, median {median} m",
+        errors.len()
+    );
+    let csv = std::fs::read_to_string(out_dir.join("clip/tracks.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",court_x,court_y"));
+
+    // A calibration of a square frame is another view than this 16:9 video.
+    let square = dir.path().join("square.json");
+    let other =
+        serde_json::json!({ "width": 500, "height": 500, "homography": half["homography"] });
+    std::fs::write(&square, other.to_string()).unwrap();
+    let out = analyze_oracle(
+        &dir.path().join("out2"),
+        &[
+            "--end",
+            "1s",
+            "--no-video",
+            "--calibration",
+            square.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("another view"), "{}", text(&out));
+}
+
+fn iou(a: [f32; 4], b: [f32; 4]) -> f32 {
+    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
+    let inter = w * h;
+    inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+}

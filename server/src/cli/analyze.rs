@@ -14,6 +14,7 @@ use netball_server::model_import;
 use netball_server::pipeline::{
     self, Cache, Mode, OracleSettings, OutputPaths, RunSettings, Source, expected_frames,
 };
+use netball_shared::camera::FrameCalibration;
 use netball_shared::result::AnalysisSettings;
 use netball_shared::track::{BallTrackerSettings, ByteTrackSettings, TeamSettings};
 use netball_shared::{DetectConfig, Detector, ModelFile};
@@ -89,6 +90,10 @@ pub struct AnalyzeArgs {
     /// ByteTrack: frames a lost track is kept to be found again.
     #[arg(long, default_value_t = ByteTrackSettings::default().lost_frames)]
     track_lost: u32,
+    /// The camera's floor map from `netball calibrate` (its JSON): puts each track's feet on
+    /// the court, in result.json and tracks.csv. One view for every video given.
+    #[arg(long)]
+    calibration: Option<PathBuf>,
     /// Do not write the annotated video (annotated.mp4).
     #[arg(long)]
     no_video: bool,
@@ -125,6 +130,7 @@ impl AnalyzeArgs {
             },
             ball: BallTrackerSettings::default(),
             teams: TeamSettings::default(),
+            calibration: None,
         }
     }
 
@@ -255,7 +261,17 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     let queue: Mutex<Vec<usize>> = Mutex::new((0..args.videos.len()).rev().collect());
     let failures: Mutex<Vec<(usize, anyhow::Error)>> = Mutex::new(Vec::new());
     let cancel = cancel_on_ctrl_c();
-    let analysis = args.analysis();
+    let mut analysis = args.analysis();
+    if let Some(path) = &args.calibration {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let calibration: FrameCalibration = serde_json::from_slice(&bytes).with_context(|| {
+            format!(
+                "{}: not a calibration (write one with `netball calibrate`)",
+                path.display()
+            )
+        })?;
+        analysis.calibration = Some(calibration);
+    }
     let settings = args.run_settings();
     let cache = (!args.no_cache).then(|| {
         Cache::new(

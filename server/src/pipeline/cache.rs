@@ -164,6 +164,7 @@ mod tests {
             people: Default::default(),
             ball: Default::default(),
             teams: Default::default(),
+            calibration: None,
         };
         let key = |settings: &AnalysisSettings| {
             Cache::key(&video, &[], &detector, settings, "video").unwrap()

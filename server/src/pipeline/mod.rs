@@ -256,7 +256,16 @@ fn analyze_inner(
         analysis.clone(),
     );
     let classes = header.detector.classes().to_vec();
-    let tracking = Tracking::new(analysis, &classes, info.height);
+    let floor = match &analysis.calibration {
+        Some(c) => Some(c.for_size(info.width, info.height).with_context(|| {
+            format!(
+                "the calibration is for {}x{} frames, another view than this {}x{} video",
+                c.width, c.height, info.width, info.height
+            )
+        })?),
+        None => None,
+    };
+    let tracking = Tracking::new(analysis, &classes, info.height, floor);
     let video_fps = run.video.then(|| info.fps / f64::from(run.stride.get()));
     let outputs = output::Outputs::start(out.clone(), &header)?;
     let job = stages::Job {

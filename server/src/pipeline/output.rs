@@ -110,7 +110,8 @@ impl Outputs {
         detections.write_record(["frame", "time", "class", "score", "x1", "y1", "x2", "y2"])?;
         let mut tracks = csv::Writer::from_writer(create(&paths.tracks())?);
         tracks.write_record([
-            "frame", "time", "track", "class", "score", "x1", "y1", "x2", "y2",
+            "frame", "time", "track", "class", "score", "x1", "y1", "x2", "y2", "court_x",
+            "court_y",
         ])?;
         let mot = create(&paths.mot())?;
         Ok(Self {
@@ -145,6 +146,9 @@ impl Outputs {
         for tr in &frame.tracks {
             let b = tr.bbox;
             let class = classes.get(tr.class_id).map_or("", String::as_str);
+            let [court_x, court_y] = tr.court.map_or([String::new(), String::new()], |p| {
+                [format!("{:.2}", p.x), format!("{:.2}", p.y)]
+            });
             self.tracks.write_record([
                 n.as_str(),
                 &t,
@@ -155,6 +159,8 @@ impl Outputs {
                 &format!("{:.1}", b.y1),
                 &format!("{:.1}", b.x2),
                 &format!("{:.1}", b.y2),
+                &court_x,
+                &court_y,
             ])?;
             writeln!(
                 self.mot,

@@ -4,6 +4,7 @@
 
 use std::num::NonZeroU32;
 
+use netball_shared::camera::Homography;
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, TeamAssignment, TeamClassifier,
@@ -22,11 +23,19 @@ pub struct Tracking {
     ball_path: Vec<BallPoint>,
     kinds: Vec<ObjectKind>,
     classes: Vec<String>,
+    /// The floor map, in video pixels, when the camera is calibrated.
+    floor: Option<Homography>,
 }
 
 impl Tracking {
-    /// `video_height` scales the ball tracker's distances (its settings are for 1080 lines).
-    pub fn new(settings: &AnalysisSettings, classes: &[String], video_height: u32) -> Self {
+    /// `video_height` scales the ball tracker's distances (its settings are for 1080 lines);
+    /// `floor` (video pixels) puts the tracks' feet on the court.
+    pub fn new(
+        settings: &AnalysisSettings,
+        classes: &[String],
+        video_height: u32,
+        floor: Option<Homography>,
+    ) -> Self {
         let stride = NonZeroU32::new(settings.stride).unwrap_or(NonZeroU32::MIN);
         Self {
             people: ByteTrack::new(settings.people),
@@ -37,6 +46,7 @@ impl Tracking {
             ball_path: Vec::new(),
             kinds: classes.iter().map(|c| ObjectKind::from_label(c)).collect(),
             classes: classes.to_vec(),
+            floor,
         }
     }
 
@@ -74,7 +84,13 @@ impl Tracking {
             .iter()
             .map(|d| Appearance::of(frame, &d.bbox.scaled(sx, sy)))
             .collect();
-        let tracks = self.people.update_with_looks(&people, &looks);
+        let mut tracks = self.people.update_with_looks(&people, &looks);
+        if let Some(floor) = &self.floor {
+            for t in &mut tracks {
+                let feet = [f64::from(t.bbox.x1 + t.bbox.x2) / 2.0, f64::from(t.bbox.y2)];
+                t.court = floor.image_to_court(feet);
+            }
+        }
         for t in &tracks {
             self.teams.observe(t.id, frame, &t.bbox.scaled(sx, sy));
         }

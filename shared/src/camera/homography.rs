@@ -29,6 +29,35 @@ impl Homography {
     }
 }
 
+/// A floor homography with the size of the frame it was found on, so it can serve the same
+/// view at another resolution. `netball calibrate` writes it (with more fields, ignored here).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FrameCalibration {
+    pub width: u32,
+    pub height: u32,
+    pub homography: Homography,
+}
+
+impl FrameCalibration {
+    /// The homography for frames `width` x `height`: scaled when the size differs but the
+    /// aspect ratio agrees within 1%, `None` when the aspect differs (another view).
+    pub fn for_size(&self, width: u32, height: u32) -> Option<Homography> {
+        let (sx, sy) = (
+            f64::from(width) / f64::from(self.width.max(1)),
+            f64::from(height) / f64::from(self.height.max(1)),
+        );
+        if (sx / sy - 1.0).abs() > 0.01 {
+            return None;
+        }
+        let m = self.homography.0;
+        Some(Homography([
+            m[0].map(|v| v * sx),
+            m[1].map(|v| v * sy),
+            m[2],
+        ]))
+    }
+}
+
 /// Applies `m` to `(x, y, 1)`; points whose homogeneous coordinate is zero or negative are not
 /// visible (for a camera's homography, negative means behind it).
 pub(super) fn apply(m: &[[f64; 3]; 3], x: f64, y: f64) -> Option<[f64; 2]> {

@@ -2,7 +2,8 @@
 //! calibrated broadcasts) and the floor homography that maps a player's ground point in the
 //! image to metres on the court.
 //!
-//! Manual calibration fits that homography to clicked court landmarks, robust to bad clicks.
+//! Calibration finds that homography from the court's painted lines, or fits it to clicked
+//! court landmarks, robust to bad clicks.
 
 mod fit;
 mod homography;
@@ -12,6 +13,6 @@ mod pinhole;
 pub use fit::{
     Calibration, Correspondence, FitError, FitSettings, ReprojectionError, fit_homography,
 };
-pub use homography::Homography;
+pub use homography::{FrameCalibration, Homography};
 pub use lines::{LineCalibration, LineError, calibrate_from_lines};
 pub use pinhole::{PinholeCamera, WorldPoint};

@@ -16,6 +16,7 @@ pub use tracks::{TrackSummaries, TrackSummary};
 
 use crate::DetectConfig;
 use crate::Detection;
+use crate::camera::FrameCalibration;
 use crate::track::{
     BallPoint, BallTrackerSettings, ByteTrackSettings, TeamAssignment, TeamSettings, Track,
 };
@@ -106,6 +107,10 @@ pub struct AnalysisSettings {
     pub people: ByteTrackSettings,
     pub ball: BallTrackerSettings,
     pub teams: TeamSettings,
+    /// The camera's floor map, which puts each track's feet on the court; `None` leaves the
+    /// tracks in pixels only.
+    #[serde(default)]
+    pub calibration: Option<FrameCalibration>,
 }
 
 /// One analysed frame.

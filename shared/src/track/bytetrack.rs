@@ -20,6 +20,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Appearance, BoxKalman, match_by_iou};
+use crate::court::CourtPoint;
 use crate::{BoundingBox, Detection};
 
 /// ByteTrack's settings, with the paper's defaults.
@@ -65,6 +66,11 @@ pub struct Track {
     /// Score of the detection matched in this frame.
     pub score: f32,
     pub class_id: usize,
+    /// Where the feet are on the court (the box's bottom centre through the floor
+    /// homography): filled in by the analysis when the camera is calibrated, never by the
+    /// tracker, which works in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub court: Option<CourtPoint>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -258,6 +264,7 @@ impl ByteTrack {
                 bbox: t.filter.bbox(),
                 score: t.score,
                 class_id: t.class_id,
+                court: None,
             })
             .collect()
     }
