@@ -465,10 +465,11 @@ fn ctrl_c_stops_the_run_and_leaves_no_partial_result() {
 
 /// With a calibration (here the simulator's own floor map, written for half the video's size
 /// to check the scaling), each track's feet land on the court where the truth says the player
-/// stands; a calibration of another view is refused.
+/// stands, and the distance covered adds up to the players'; a calibration of another view is
+/// refused.
 #[test]
 fn a_calibration_puts_the_tracks_on_the_court() {
-    use netball_server::simulate::truth::Truth;
+    use netball_server::simulate::truth::{ObjectClass, Truth};
     let dir = tempfile::tempdir().unwrap();
     let truth: Truth = serde_json::from_slice(&std::fs::read(&clip().truth).unwrap()).unwrap();
     let m = truth.frames[0].camera.homography.0;
@@ -481,8 +482,6 @@ fn a_calibration_puts_the_tracks_on_the_court() {
     std::fs::write(&calibration, half.to_string()).unwrap();
     let out_dir = dir.path().join("out");
     let args = [
-        "--end",
-        "2s",
         "--no-video",
         "--no-cache",
         "--calibration",
@@ -510,12 +509,47 @@ fn a_calibration_puts_the_tracks_on_the_court() {
         errors.len()
     );
     assert!(
-        errors.len() > 500 && median < 0.3,
+        errors.len() > 5000 && median < 0.35,
         "{} feet, median {median} m",
         errors.len()
     );
     let csv = std::fs::read_to_string(out_dir.join("clip/tracks.csv")).unwrap();
     assert!(csv.lines().next().unwrap().ends_with(",court_x,court_y"));
+
+    // Distance covered: all tracks together against all people in the truth, over the same
+    // frames (robust to which track follows whom). Measured: 794 m against 669 m over the
+    // 20 s, the excess mostly from tracks that jump between players who meet.
+    let tracked: f64 = result
+        .tracks
+        .iter()
+        .filter_map(|t| t.movement.map(|m| m.distance_m))
+        .sum();
+    let mut last = std::collections::HashMap::new();
+    let mut walked = 0.0;
+    for frame in truth.frames.iter().take(result.frames.len()) {
+        for o in frame
+            .objects
+            .iter()
+            .filter(|o| matches!(o.class, ObjectClass::Player | ObjectClass::Umpire))
+        {
+            if let Some(p) = last.insert(o.id, o.ground) {
+                walked += f64::from(o.ground.distance(p));
+            }
+        }
+    }
+    eprintln!("distance: tracks {tracked:.1} m, truth {walked:.1} m");
+    assert!(
+        (tracked - walked).abs() < 0.25 * walked,
+        "tracks {tracked} m, truth {walked} m"
+    );
+    let players = std::fs::read_to_string(out_dir.join("clip/players.csv")).unwrap();
+    assert!(
+        players
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",distance_m,mean_speed,top_speed")
+    );
 
     // A calibration of a square frame is another view than this 16:9 video.
     let square = dir.path().join("square.json");

@@ -14,6 +14,7 @@
 //!   the ball tracker and team assignment by kit colour.
 //! - [`result`]: the versioned analysis result and the run's metrics.
 //! - [`standings`]: league tables from a fixtures list, with the tie-break order as a setting.
+//! - [`stats`]: statistics; so far each player's distance and speeds from court positions.
 
 pub mod camera;
 pub mod court;
@@ -22,6 +23,7 @@ pub mod frame;
 pub mod model;
 pub mod result;
 pub mod standings;
+pub mod stats;
 pub mod track;
 
 pub use detect::{BoundingBox, DetectConfig, Detection, Detector, ObjectKind};

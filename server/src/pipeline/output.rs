@@ -207,6 +207,9 @@ impl Outputs {
             "first_frame",
             "last_frame",
             "frames",
+            "distance_m",
+            "mean_speed",
+            "top_speed",
         ])?;
         for t in &summary.tracks {
             let team = match t.team {
@@ -221,6 +224,12 @@ impl Outputs {
                 &t.first_frame.to_string(),
                 &t.last_frame.to_string(),
                 &t.frames.to_string(),
+                &t.movement
+                    .map_or(String::new(), |m| format!("{:.1}", m.distance_m)),
+                &t.movement
+                    .map_or(String::new(), |m| format!("{:.2}", m.mean_speed)),
+                &t.movement
+                    .map_or(String::new(), |m| format!("{:.2}", m.top_speed)),
             ])?;
         }
         players.flush()?;

@@ -89,12 +89,17 @@ impl Tracking {
             for t in &mut tracks {
                 let feet = [f64::from(t.bbox.x1 + t.bbox.x2) / 2.0, f64::from(t.bbox.y2)];
                 t.court = floor.image_to_court(feet);
+                // Depth changes fastest along the image's vertical: a pixel up from the feet.
+                t.court_px_m = t
+                    .court
+                    .zip(floor.image_to_court([feet[0], feet[1] - 1.0]))
+                    .map(|(a, b)| a.distance(b));
             }
         }
         for t in &tracks {
             self.teams.observe(t.id, frame, &t.bbox.scaled(sx, sy));
         }
-        self.summaries.observe(index, &tracks);
+        self.summaries.observe(index, time, &tracks);
         let ball = self.ball.push(index, &balls);
         self.ball_path.extend_from_slice(&ball);
         let result = FrameResult {

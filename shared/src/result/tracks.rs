@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::stats::{Movement, MovementSummary};
 use crate::track::{TeamAssignment, TeamLabel, Track};
 
 /// One person track over the whole run.
@@ -18,6 +19,9 @@ pub struct TrackSummary {
     pub frames: u64,
     /// The track's kit cluster, once enough of its kit was seen.
     pub team: Option<TeamLabel>,
+    /// Distance and speeds on the court, when the camera was calibrated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub movement: Option<MovementSummary>,
 }
 
 #[derive(Clone, Debug)]
@@ -26,6 +30,7 @@ struct Span {
     last: u64,
     frames: u64,
     classes: BTreeMap<usize, u64>,
+    movement: Movement,
 }
 
 /// Accumulates [`TrackSummary`]s.
@@ -35,17 +40,23 @@ pub struct TrackSummaries {
 }
 
 impl TrackSummaries {
-    pub fn observe(&mut self, frame: u64, tracks: &[Track]) {
+    /// The tracks of frame `frame`, `time` seconds into the video.
+    pub fn observe(&mut self, frame: u64, time: f64, tracks: &[Track]) {
         for t in tracks {
-            let span = self.spans.entry(t.id).or_insert(Span {
+            let span = self.spans.entry(t.id).or_insert_with(|| Span {
                 first: frame,
                 last: frame,
                 frames: 0,
                 classes: BTreeMap::new(),
+                movement: Movement::default(),
             });
             span.last = frame;
             span.frames += 1;
             *span.classes.entry(t.class_id).or_default() += 1;
+            if let (Some(p), Some(px)) = (t.court, t.court_px_m) {
+                // Box edges wander by a couple of pixels between frames.
+                span.movement.push(time, p, f64::from(2.0 * px).max(0.05));
+            }
         }
     }
 
@@ -66,6 +77,7 @@ impl TrackSummaries {
                     last_frame: span.last,
                     frames: span.frames,
                     team: teams.teams.get(&id).copied(),
+                    movement: span.movement.summary(),
                 }
             })
             .collect()

@@ -71,6 +71,10 @@ pub struct Track {
     /// tracker, which works in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub court: Option<CourtPoint>,
+    /// How far, in metres, a pixel's error at the feet moves `court` (the court spans more per
+    /// pixel far from the camera): what the movement statistics trust it to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub court_px_m: Option<f32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,6 +269,7 @@ impl ByteTrack {
                 score: t.score,
                 class_id: t.class_id,
                 court: None,
+                court_px_m: None,
             })
             .collect()
     }
