@@ -225,10 +225,13 @@ impl Outputs {
                 &t.last_frame.to_string(),
                 &t.frames.to_string(),
                 &t.movement
+                    .as_ref()
                     .map_or(String::new(), |m| format!("{:.1}", m.distance_m)),
                 &t.movement
+                    .as_ref()
                     .map_or(String::new(), |m| format!("{:.2}", m.mean_speed)),
                 &t.movement
+                    .as_ref()
                     .map_or(String::new(), |m| format!("{:.2}", m.top_speed)),
             ])?;
         }

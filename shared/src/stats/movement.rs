@@ -26,8 +26,49 @@ const MIN_STEP: f64 = 0.2;
 /// Window over which top speed is measured, seconds.
 const SPEED_WINDOW: f64 = 1.0;
 
+/// Seconds spent in each 1 m cell of the floor, over the court and a metre around it:
+/// `columns` along `x` from `x = -1`, `rows` along `y` from `y = -1`, row-major.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeatMap {
+    pub columns: u32,
+    pub rows: u32,
+    pub seconds: Vec<f32>,
+}
+
+impl HeatMap {
+    /// Cells of 1 m from one metre outside the court to one metre beyond its far edges.
+    const MARGIN: f64 = 1.0;
+    const COLUMNS: u32 = 33;
+    const ROWS: u32 = 18;
+
+    fn new() -> Self {
+        Self {
+            columns: Self::COLUMNS,
+            rows: Self::ROWS,
+            seconds: vec![0.0; (Self::COLUMNS * Self::ROWS) as usize],
+        }
+    }
+
+    /// Adds `dt` seconds at `p` (nothing when `p` is off the map).
+    fn add(&mut self, [x, y]: [f64; 2], dt: f64) {
+        let (c, r) = ((x + Self::MARGIN).floor(), (y + Self::MARGIN).floor());
+        if c >= 0.0 && r >= 0.0 && c < f64::from(self.columns) && r < f64::from(self.rows) {
+            self.seconds[r as usize * self.columns as usize + c as usize] += dt as f32;
+        }
+    }
+
+    /// Seconds in the cell holding `(x, y)`, metres.
+    pub fn at(&self, x: f64, y: f64) -> f32 {
+        let (c, r) = ((x + Self::MARGIN).floor(), (y + Self::MARGIN).floor());
+        if c < 0.0 || r < 0.0 || c >= f64::from(self.columns) || r >= f64::from(self.rows) {
+            return 0.0;
+        }
+        self.seconds[r as usize * self.columns as usize + c as usize]
+    }
+}
+
 /// The totals for one track.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MovementSummary {
     /// Metres covered.
     pub distance_m: f64,
@@ -37,6 +78,8 @@ pub struct MovementSummary {
     pub mean_speed: f64,
     /// Largest distance covered in one second, m/s.
     pub top_speed: f64,
+    /// Where the time was spent.
+    pub heat: HeatMap,
 }
 
 /// One axis' position and velocity with their covariance.
@@ -73,7 +116,7 @@ impl Axis {
 }
 
 /// A track's movement so far: feed it the track's court positions in time order.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Movement {
     filter: Option<[Axis; 2]>,
     /// Where the last counted step ended.
@@ -84,6 +127,22 @@ pub struct Movement {
     top_speed: f64,
     /// Smoothed positions of the last second, with their times.
     window: VecDeque<(f64, [f64; 2])>,
+    heat: HeatMap,
+}
+
+impl Default for Movement {
+    fn default() -> Self {
+        Self {
+            filter: None,
+            anchor: [0.0; 2],
+            last_time: 0.0,
+            distance_m: 0.0,
+            seconds: 0.0,
+            top_speed: 0.0,
+            window: VecDeque::new(),
+            heat: HeatMap::new(),
+        }
+    }
 }
 
 impl Movement {
@@ -107,6 +166,7 @@ impl Movement {
                     self.anchor = after;
                 }
                 self.seconds += dt;
+                self.heat.add(after, dt);
                 self.window.push_back((time, after));
             }
             Some(_) if dt <= 0.0 => return,
@@ -141,6 +201,7 @@ impl Movement {
             seconds: self.seconds,
             mean_speed: self.distance_m / self.seconds,
             top_speed: self.top_speed,
+            heat: self.heat.clone(),
         })
     }
 }
@@ -175,8 +236,8 @@ mod tests {
                 20.0 - 3.0 * (t - 8.0)
             };
             let p = CourtPoint::new(
-                2.0 + x as f32 + 0.3 * jitter(2 * k),
-                7.0 + 0.3 * jitter(2 * k + 1),
+                2.5 + x as f32 + 0.3 * jitter(2 * k),
+                7.5 + 0.3 * jitter(2 * k + 1),
             );
             if let Some(l) = last {
                 raw += f64::from(p.distance(l));
@@ -185,7 +246,10 @@ mod tests {
             movement.push(t, p, 0.25);
         }
         let s = movement.summary().unwrap();
-        eprintln!("{s:?} against 32 m and 5 m/s; {raw:.0} m summed raw");
+        eprintln!(
+            "{:.1} m, top {:.2} m/s against 32 m and 5 m/s; {raw:.0} m summed raw",
+            s.distance_m, s.top_speed
+        );
         assert!((s.distance_m - 32.0).abs() < 0.08 * 32.0, "{s:?}");
         assert!((s.seconds - 12.0).abs() < 1e-6);
         assert!((s.top_speed - 5.0).abs() < 0.4, "{s:?}");
