@@ -522,7 +522,7 @@ fn a_calibration_puts_the_tracks_on_the_court() {
     let tracked: f64 = result
         .tracks
         .iter()
-        .filter_map(|t| t.movement.map(|m| m.distance_m))
+        .filter_map(|t| t.movement.as_ref().map(|m| m.distance_m))
         .sum();
     let mut last = std::collections::HashMap::new();
     let mut walked = 0.0;
