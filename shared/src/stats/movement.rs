@@ -2,19 +2,22 @@
 //!
 //! Raw positions jitter by a few tenths of a metre from frame to frame (box edges, the
 //! calibration), and summed naively that jitter alone would add kilometres over a match. Each
-//! track's positions are therefore smoothed by a constant-velocity Kalman filter (per axis,
-//! metres and seconds), and distance is counted in steps of at least 0.2 m of the smoothed
+//! track's positions are therefore smoothed by a constant-velocity Kalman filter (the ball
+//! tracker's, in metres and seconds), and distance is counted in steps of at least 0.2 m of the smoothed
 //! position, so its residual wobble around a standing player adds nothing. Top speed is the largest displacement
 //! of the smoothed position over a one-second window, so a single jolt of the filter does not
 //! set it.
 
 use std::collections::VecDeque;
 
-use nalgebra::{Matrix2, Vector2};
+use nalgebra::Vector2;
 use serde::{Deserialize, Serialize};
 
 use crate::court::CourtPoint;
+use crate::track::Motion;
 
+/// A sprint, m/s: the spread of a new track's unknown velocity.
+const SPRINT: f64 = 8.0;
 /// Unmodelled acceleration, m/s² (players change pace and direction at a few m/s²).
 const ACCELERATION_STD: f64 = 3.0;
 /// Unseen this long (seconds), a track starts afresh: whatever happened in the gap is not
@@ -82,43 +85,10 @@ pub struct MovementSummary {
     pub heat: HeatMap,
 }
 
-/// One axis' position and velocity with their covariance.
-#[derive(Clone, Debug)]
-struct Axis {
-    state: Vector2<f64>,
-    covariance: Matrix2<f64>,
-}
-
-impl Axis {
-    fn new(position: f64, std: f64) -> Self {
-        Self {
-            state: Vector2::new(position, 0.0),
-            // Unknown velocity: a spread of a sprint.
-            covariance: Matrix2::new(std.powi(2), 0.0, 0.0, 8.0_f64.powi(2)),
-        }
-    }
-
-    fn step(&mut self, dt: f64, measured: f64, std: f64) {
-        let f = Matrix2::new(1.0, dt, 0.0, 1.0);
-        let q = Matrix2::new(
-            dt.powi(4) / 4.0,
-            dt.powi(3) / 2.0,
-            dt.powi(3) / 2.0,
-            dt * dt,
-        ) * ACCELERATION_STD.powi(2);
-        self.state = f * self.state;
-        self.covariance = f * self.covariance * f.transpose() + q;
-        let s = self.covariance[(0, 0)] + std.powi(2);
-        let gain = self.covariance.column(0) / s;
-        self.state += gain * (measured - self.state[0]);
-        self.covariance -= gain * self.covariance.row(0);
-    }
-}
-
 /// A track's movement so far: feed it the track's court positions in time order.
 #[derive(Clone, Debug)]
 pub struct Movement {
-    filter: Option<[Axis; 2]>,
+    filter: Option<Motion>,
     /// Where the last counted step ended.
     anchor: [f64; 2],
     last_time: f64,
@@ -156,10 +126,10 @@ impl Movement {
         }
         let dt = time - self.last_time;
         match &mut self.filter {
-            Some(axes) if dt > 0.0 && dt <= MAX_GAP => {
-                axes[0].step(dt, measured[0], std);
-                axes[1].step(dt, measured[1], std);
-                let after = [axes[0].state[0], axes[1].state[0]];
+            Some(motion) if dt > 0.0 && dt <= MAX_GAP => {
+                motion.predict(dt, ACCELERATION_STD);
+                motion.update(Vector2::from(measured), std);
+                let after: [f64; 2] = motion.position().into();
                 let step = (after[0] - self.anchor[0]).hypot(after[1] - self.anchor[1]);
                 if step >= MIN_STEP {
                     self.distance_m += step;
@@ -171,7 +141,8 @@ impl Movement {
             }
             Some(_) if dt <= 0.0 => return,
             _ => {
-                self.filter = Some([Axis::new(measured[0], std), Axis::new(measured[1], std)]);
+                // Unknown velocity: a spread of a sprint.
+                self.filter = Some(Motion::new(Vector2::from(measured), std, SPRINT));
                 self.anchor = measured;
                 self.window.clear();
                 self.window.push_back((time, measured));

@@ -28,9 +28,10 @@
 use std::collections::VecDeque;
 use std::num::NonZeroU32;
 
-use nalgebra::{Matrix2, RowVector2, Vector2};
+use nalgebra::Vector2;
 use serde::{Deserialize, Serialize};
 
+use super::Motion;
 use crate::{BoundingBox, Detection};
 
 /// The frame height the default pixel values are chosen for (1080p footage; 25 fps for the
@@ -149,50 +150,6 @@ fn centre(b: &BoundingBox) -> Vector2<f64> {
     Vector2::new(f64::from(b.x1 + b.x2) / 2.0, f64::from(b.y1 + b.y2) / 2.0)
 }
 
-/// A constant-velocity Kalman filter on the centre. The axes are independent with the same
-/// noise, so they share one covariance over (position, velocity): the state's columns are the
-/// x and y axes, its rows position and velocity per frame.
-#[derive(Clone, Debug)]
-struct Motion {
-    state: Matrix2<f64>,
-    covariance: Matrix2<f64>,
-}
-
-impl Motion {
-    fn new(at: Vector2<f64>, position_std: f64, velocity_std: f64) -> Self {
-        Self {
-            state: Matrix2::new(at.x, at.y, 0.0, 0.0),
-            covariance: Matrix2::new(position_std.powi(2), 0.0, 0.0, velocity_std.powi(2)),
-        }
-    }
-
-    /// One frame ahead, with white acceleration noise of `acceleration_std`.
-    fn predict(&mut self, acceleration_std: f64) {
-        let f = Matrix2::new(1.0, 1.0, 0.0, 1.0);
-        let q = Matrix2::new(0.25, 0.5, 0.5, 1.0) * acceleration_std.powi(2);
-        self.state = f * self.state;
-        self.covariance = f * self.covariance * f.transpose() + q;
-    }
-
-    /// Corrects with a measured centre.
-    fn update(&mut self, z: Vector2<f64>, measurement_std: f64) {
-        let s = self.covariance[(0, 0)] + measurement_std.powi(2);
-        let gain: Vector2<f64> = self.covariance.column(0) / s;
-        let innovation = RowVector2::new(z.x - self.state[(0, 0)], z.y - self.state[(0, 1)]);
-        self.state += gain * innovation;
-        self.covariance -= gain * self.covariance.row(0);
-    }
-
-    fn position(&self) -> Vector2<f64> {
-        Vector2::new(self.state[(0, 0)], self.state[(0, 1)])
-    }
-
-    /// The spread of the next measurement on each axis, pixels.
-    fn innovation_std(&self, measurement_std: f64) -> f64 {
-        (self.covariance[(0, 0)] + measurement_std.powi(2)).sqrt()
-    }
-}
-
 /// A followed ball hypothesis.
 #[derive(Clone, Debug)]
 struct Path {
@@ -229,7 +186,7 @@ impl Path {
             .saturating_sub(self.at)
             .min(u64::from(s.max_gap) + 2 * step);
         for _ in 0..steps {
-            self.motion.predict(f64::from(s.acceleration_noise));
+            self.motion.predict(1.0, f64::from(s.acceleration_noise));
         }
         self.at = frame;
     }

@@ -16,6 +16,7 @@ mod assign;
 mod ball;
 mod bytetrack;
 mod kalman;
+mod motion;
 #[cfg(test)]
 mod noise;
 mod sample;
@@ -26,4 +27,5 @@ pub use assign::{Assignment, match_by_iou, max_weight_assignment, max_weight_ass
 pub use ball::{BallPoint, BallSource, BallTracker, BallTrackerSettings};
 pub use bytetrack::{ByteTrack, ByteTrackSettings, Track};
 pub use kalman::BoxKalman;
+pub(crate) use motion::Motion;
 pub use team::{TeamAssignment, TeamClassifier, TeamLabel, TeamSettings};
