@@ -4,7 +4,7 @@
 
 use std::num::NonZeroU32;
 
-use netball_shared::camera::Homography;
+use netball_shared::camera::{Homography, ImageToCourt};
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, TeamAssignment, TeamClassifier,
@@ -23,8 +23,8 @@ pub struct Tracking {
     ball_path: Vec<BallPoint>,
     kinds: Vec<ObjectKind>,
     classes: Vec<String>,
-    /// The floor map, in video pixels, when the camera is calibrated.
-    floor: Option<Homography>,
+    /// Video pixels to court metres, when the camera is calibrated.
+    to_court: Option<ImageToCourt>,
 }
 
 impl Tracking {
@@ -46,7 +46,7 @@ impl Tracking {
             ball_path: Vec::new(),
             kinds: classes.iter().map(|c| ObjectKind::from_label(c)).collect(),
             classes: classes.to_vec(),
-            floor,
+            to_court: floor.as_ref().and_then(Homography::to_court),
         }
     }
 
@@ -85,14 +85,14 @@ impl Tracking {
             .map(|d| Appearance::of(frame, &d.bbox.scaled(sx, sy)))
             .collect();
         let mut tracks = self.people.update_with_looks(&people, &looks);
-        if let Some(floor) = &self.floor {
+        if let Some(to_court) = &self.to_court {
             for t in &mut tracks {
                 let feet = [f64::from(t.bbox.x1 + t.bbox.x2) / 2.0, f64::from(t.bbox.y2)];
-                t.court = floor.image_to_court(feet);
+                t.court = to_court.map(feet);
                 // Depth changes fastest along the image's vertical: a pixel up from the feet.
                 t.court_px_m = t
                     .court
-                    .zip(floor.image_to_court([feet[0], feet[1] - 1.0]))
+                    .zip(to_court.map([feet[0], feet[1] - 1.0]))
                     .map(|(a, b)| a.distance(b));
             }
         }

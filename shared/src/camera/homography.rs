@@ -16,16 +16,33 @@ impl Homography {
         apply(&self.0, f64::from(p.x), f64::from(p.y))
     }
 
-    /// The court point seen at a pixel, or `None` where the pixel shows no floor point.
+    /// The court point seen at a pixel, or `None` where the pixel shows no floor point (or
+    /// the homography is singular). Inverts the matrix on every call: to map many pixels,
+    /// invert once with [`Homography::to_court`].
     pub fn image_to_court(&self, pixel: [f64; 2]) -> Option<CourtPoint> {
-        let inverse = invert(&self.0)?;
-        let [x, y] = apply(&inverse, pixel[0], pixel[1])?;
-        Some(CourtPoint::new(x as f32, y as f32))
+        self.to_court()?.map(pixel)
+    }
+
+    /// The image-to-court map, `None` when the homography is singular.
+    pub fn to_court(&self) -> Option<ImageToCourt> {
+        invert(&self.0).map(ImageToCourt)
     }
 
     /// The inverse map (image to court), `None` when the homography is singular.
     pub fn inverse(&self) -> Option<Homography> {
         invert(&self.0).map(Homography)
+    }
+}
+
+/// A homography's inverse, pixels to court metres, inverted once for mapping many pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ImageToCourt([[f64; 3]; 3]);
+
+impl ImageToCourt {
+    /// The court point seen at a pixel, or `None` where the pixel shows no floor point.
+    pub fn map(&self, [u, v]: [f64; 2]) -> Option<CourtPoint> {
+        let [x, y] = apply(&self.0, u, v)?;
+        Some(CourtPoint::new(x as f32, y as f32))
     }
 }
 
@@ -60,7 +77,7 @@ impl FrameCalibration {
 
 /// Applies `m` to `(x, y, 1)`; points whose homogeneous coordinate is zero or negative are not
 /// visible (for a camera's homography, negative means behind it).
-pub(super) fn apply(m: &[[f64; 3]; 3], x: f64, y: f64) -> Option<[f64; 2]> {
+fn apply(m: &[[f64; 3]; 3], x: f64, y: f64) -> Option<[f64; 2]> {
     let [a, b, c] = m.map(|row| row[0] * x + row[1] * y + row[2]);
     (c > f64::EPSILON).then(|| [a / c, b / c])
 }

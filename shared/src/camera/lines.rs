@@ -19,7 +19,6 @@
 //! [`crate::court::Side::Near`].
 
 use super::fit::{self, Correspondence};
-use super::homography::apply;
 use super::{Homography, PinholeCamera};
 use crate::Frame;
 use crate::court::{CourtDimensions, CourtPoint, markings};
@@ -371,13 +370,14 @@ impl Scorer<'_> {
     /// Mean capped distance (metres) from the sampled line pixels, mapped onto the court, to
     /// the nearest line; pixels that do not map onto the floor count as misses.
     fn backward(&self, h: &Homography, trunc: f64) -> Option<f64> {
-        let inverse = h.inverse()?;
+        let to_court = h.to_court()?;
         let sum: f64 = self
             .samples
             .iter()
-            .map(|&[u, v]| {
-                apply(&inverse.0, u, v)
-                    .map_or(trunc, |p| distance_to_lines(self.court, p).min(trunc))
+            .map(|&pixel| {
+                to_court.map(pixel).map_or(trunc, |p| {
+                    distance_to_lines(self.court, [f64::from(p.x), f64::from(p.y)]).min(trunc)
+                })
             })
             .sum();
         Some(sum / self.samples.len().max(1) as f64)
