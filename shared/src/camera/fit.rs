@@ -126,7 +126,7 @@ pub fn fit_homography(
     let h = estimate(points, &best.inliers, true).unwrap_or(best.model);
     let inliers = best.inliers;
     let h = h / h.norm();
-    let homography = Homography(std::array::from_fn(|r| std::array::from_fn(|c| h[(r, c)])));
+    let homography = homography(&h);
     let error = reprojection_error(&homography, points, &inliers)?;
     Ok(Calibration {
         homography,
@@ -282,10 +282,11 @@ fn project(h: &Matrix3<f64>, [x, y]: [f64; 2]) -> Option<[f64; 2]> {
 /// round.
 pub(super) fn through(points: &[Correspondence]) -> Result<Homography, FitError> {
     let all: Vec<usize> = (0..points.len()).collect();
-    let h = estimate(points, &all, false)?;
-    Ok(Homography(std::array::from_fn(|r| {
-        std::array::from_fn(|c| h[(r, c)])
-    })))
+    Ok(homography(&estimate(points, &all, false)?))
+}
+
+fn homography(h: &Matrix3<f64>) -> Homography {
+    Homography(std::array::from_fn(|r| std::array::from_fn(|c| h[(r, c)])))
 }
 
 /// The homography through the points `indices` in pixel and court coordinates, oriented so
