@@ -406,26 +406,6 @@ fn side_line_camera() -> netball_shared::camera::PinholeCamera {
     .unwrap()
 }
 
-/// Median distance (metres) over a grid of court points between where a homography maps
-/// them and where the camera's own does, both read back on the court through the fitted map.
-fn calibration_error(fitted: [[f64; 3]; 3]) -> f64 {
-    use netball_shared::camera::Homography;
-    use netball_shared::court::CourtPoint;
-    let truth = side_line_camera().floor_homography();
-    let fitted = Homography(fitted);
-    let mut errors: Vec<f64> = (0..=12)
-        .flat_map(|i| {
-            (0..=6).map(move |j| CourtPoint::new(i as f32 * 30.5 / 12.0, j as f32 * 15.25 / 6.0))
-        })
-        .map(|p| {
-            let pixel = truth.court_to_image(p).unwrap();
-            f64::from(fitted.image_to_court(pixel).unwrap().distance(p))
-        })
-        .collect();
-    errors.sort_by(f64::total_cmp);
-    errors[errors.len() / 2]
-}
-
 #[test]
 fn calibrate_fits_clicked_landmarks_and_leaves_out_a_misclick() {
     use netball_shared::court::{CourtDimensions, Landmark};
@@ -466,7 +446,10 @@ fn calibrate_fits_clicked_landmarks_and_leaves_out_a_misclick() {
     assert_eq!(json["format"], "netball-calibration");
     assert_eq!(json["points"][6]["inlier"], false);
     let h: [[f64; 3]; 3] = serde_json::from_value(json["homography"].clone()).unwrap();
-    let error = calibration_error(h);
+    let error = common::court_error(
+        &side_line_camera().floor_homography(),
+        &netball_shared::camera::Homography(h),
+    );
     assert!(error < 0.05, "median error {error} m");
     // The preview shows the projected lines: the near side line's middle is drawn.
     let preview = image::open(dir.path().join("frame.png.calibration.png"))

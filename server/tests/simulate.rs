@@ -2,6 +2,8 @@
 //! the truth describes, a seed replays byte for byte, the dataset is valid YOLO with disjoint
 //! seeds, and bad requests get clear errors without panics.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::Path;
@@ -226,26 +228,6 @@ fn the_dataset_is_valid_yolo_with_unseen_validation_seeds() {
     );
 }
 
-/// Median distance (metres) over a 13 x 7 grid of court points between each point and where
-/// the camera's true map, read back through `fitted`, puts it.
-fn court_error(
-    truth: &netball_shared::camera::Homography,
-    fitted: &netball_shared::camera::Homography,
-) -> f64 {
-    use netball_shared::court::CourtPoint;
-    let mut errors: Vec<f64> = (0..=12)
-        .flat_map(|i| {
-            (0..=6).map(move |j| CourtPoint::new(i as f32 * 30.5 / 12.0, j as f32 * 15.25 / 6.0))
-        })
-        .filter_map(|p| {
-            let pixel = truth.court_to_image(p)?;
-            Some(f64::from(fitted.image_to_court(pixel)?.distance(p)))
-        })
-        .collect();
-    errors.sort_by(f64::total_cmp);
-    errors[errors.len() / 2]
-}
-
 /// The court found from its lines alone on the first frame of simulated clips, from the side
 /// line (720p and 1080p), behind the low end, and the panning camera.
 #[test]
@@ -292,7 +274,7 @@ fn the_court_is_found_from_its_lines() {
             .unwrap()
             .frame;
         let found = calibrate_from_lines(&frame, &CourtDimensions::default()).unwrap();
-        let error = court_error(&truth.frames[0].camera.homography, &found.homography);
+        let error = common::court_error(&truth.frames[0].camera.homography, &found.homography);
         report.push(format!(
             "{view}: {error:.3} m (fit {:.2} px, {:.0}% of lines in view)",
             found.fit_px,

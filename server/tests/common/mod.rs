@@ -1,4 +1,5 @@
-//! Test assets fetched by `scripts/fetch-assets.sh`.
+//! What the integration tests share: the test assets fetched by `scripts/fetch-assets.sh`, and
+//! measures.
 
 #![allow(dead_code)] // each test file uses its own subset
 
@@ -35,4 +36,24 @@ pub fn basketball() -> PathBuf {
 
 pub fn vtest() -> PathBuf {
     asset("opencv/vtest.avi")
+}
+
+/// Median distance (metres) over a 13 x 7 grid of court points between each point and where
+/// the camera's true map `truth`, read back through `fitted`, puts it.
+pub fn court_error(
+    truth: &netball_shared::camera::Homography,
+    fitted: &netball_shared::camera::Homography,
+) -> f64 {
+    use netball_shared::court::CourtPoint;
+    let mut errors: Vec<f64> = (0..=12)
+        .flat_map(|i| {
+            (0..=6).map(move |j| CourtPoint::new(i as f32 * 30.5 / 12.0, j as f32 * 15.25 / 6.0))
+        })
+        .filter_map(|p| {
+            let pixel = truth.court_to_image(p)?;
+            Some(f64::from(fitted.image_to_court(pixel)?.distance(p)))
+        })
+        .collect();
+    errors.sort_by(f64::total_cmp);
+    errors[errors.len() / 2]
 }
