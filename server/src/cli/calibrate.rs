@@ -112,10 +112,10 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     };
     let out = args
         .out
-        .unwrap_or_else(|| beside(&args.input, "calibration.json"));
+        .unwrap_or_else(|| super::beside(&args.input, "calibration.json"));
     let preview = args
         .preview
-        .unwrap_or_else(|| beside(&args.input, "calibration.png"));
+        .unwrap_or_else(|| super::beside(&args.input, "calibration.png"));
     let clicked = match &method {
         Method::Manual { points, .. } => points.as_slice(),
         Method::Lines { .. } => &[],
@@ -192,14 +192,6 @@ fn manual(path: &Path, court: &CourtDimensions, inlier_px: f64) -> Result<(Homog
             points,
         },
     ))
-}
-
-/// `<input>.<suffix>` in the input's folder.
-fn beside(input: &Path, suffix: &str) -> PathBuf {
-    let name = input
-        .file_name()
-        .map_or_else(|| "frame".into(), |n| n.to_string_lossy());
-    input.with_file_name(format!("{name}.{suffix}"))
 }
 
 fn read_frame(input: &Path, at: Option<f64>) -> Result<Frame> {

@@ -91,11 +91,10 @@ pub fn run(args: DetectArgs) -> Result<()> {
         ..DetectConfig::default()
     };
     let detector = Detector::new(file, selected.device.clone(), config)?;
-    let annotated = args.annotated.clone().unwrap_or_else(|| {
-        let mut name = args.input.file_name().unwrap_or_default().to_os_string();
-        name.push(".detections.png");
-        args.input.with_file_name(name)
-    });
+    let annotated = args
+        .annotated
+        .clone()
+        .unwrap_or_else(|| super::beside(&args.input, "detections.png"));
 
     let Detected {
         width,

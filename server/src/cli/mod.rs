@@ -72,6 +72,15 @@ impl Cli {
     }
 }
 
+/// `<input>.<suffix>` in the input's folder: where an output made from one file goes unless
+/// named.
+fn beside(input: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut name = input.file_name().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(suffix);
+    input.with_file_name(name)
+}
+
 /// Where `netball` keeps its data: `$NETBALL_DATA`, else `~/.local/share/netball`.
 fn data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("NETBALL_DATA") {
