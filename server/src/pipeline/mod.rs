@@ -238,6 +238,8 @@ fn analyze_inner(
         stride: run.stride,
         start: run.start,
         end: run.end,
+        // The baseline decodes as it was first written: on its own thread only.
+        threaded: run.mode == Mode::Pipelined,
     };
     let info = VideoFrames::open_with(video, decode)?.info();
     let name = video
