@@ -1,4 +1,6 @@
-//! Detector speed against ONNX Runtime on the same YOLOv8s weights, 640x640, batch 1 and 8.
+//! Detector speed against ONNX Runtime on the same YOLOv8s weights, 640x640, batch 1 and 8:
+//! Burn's own CPU operations and the CPU fast path (`netball_shared::CpuYolo`), which runs the
+//! same loaded model.
 //!
 //! `cargo bench -p netball-server --bench detector`
 //!
@@ -14,6 +16,7 @@ use std::time::Instant;
 use burn::tensor::{Device, Tensor};
 use netball_server::decode::image;
 use netball_server::model_import::import_checkpoint;
+use netball_shared::CpuYolo;
 use netball_shared::detect::letterbox_batch;
 
 /// The test assets, found the same way the tests find them.
@@ -44,6 +47,25 @@ fn time_burn(model: &netball_shared::YoloV8, input: &Tensor<4>, batch: usize, ru
         .map(|_| {
             let start = Instant::now();
             let _ = model.forward(x.clone()).into_data();
+            start.elapsed().as_secs_f64() * 1000.0 / batch as f64
+        })
+        .collect();
+    median(samples)
+}
+
+/// Milliseconds per image for the CPU fast path, median over repeated batches.
+fn time_fast(model: &CpuYolo, input: &Tensor<4>, batch: usize, runs: usize) -> f64 {
+    let [_, c, h, w] = input.dims();
+    let one = input.to_data().try_into_vec::<f32>().unwrap();
+    let values = one.repeat(batch);
+    let dims = [batch, c, h, w];
+    for _ in 0..2 {
+        let _ = model.forward(&values, dims);
+    }
+    let samples = (0..(runs / batch).max(3))
+        .map(|_| {
+            let start = Instant::now();
+            let _ = model.forward(&values, dims);
             start.elapsed().as_secs_f64() * 1000.0 / batch as f64
         })
         .collect();
@@ -138,18 +160,23 @@ fn main() {
         .collect();
 
     println!("YOLOv8s 640x640, {threads} threads, median ms per image\n");
-    println!("| batch | Burn Flex (ms) | ONNX Runtime {ORT_VERSION} (ms) | Burn / ORT |");
-    println!("|---:|---:|---:|---:|");
+    println!(
+        "| batch | Burn Flex (ms) | fast path (ms) | ONNX Runtime {ORT_VERSION} (ms) | Burn / ORT | fast / ORT |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
+    let fast = CpuYolo::new(&model);
     for batch in [1usize, 8] {
         let burn = time_burn(&model, &input, batch, runs);
+        let fast_ms = time_fast(&fast, &input, batch, runs);
         let ort_ms = ort
             .iter()
             .find(|o| o["batch"] == batch)
             .and_then(|o| o["ms_per_image"].as_f64())
             .unwrap();
         println!(
-            "| {batch} | {burn:.1} | {ort_ms:.1} | {:.2} |",
-            burn / ort_ms
+            "| {batch} | {burn:.1} | {fast_ms:.1} | {ort_ms:.1} | {:.2} | {:.2} |",
+            burn / ort_ms,
+            fast_ms / ort_ms
         );
     }
 }

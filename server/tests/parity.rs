@@ -1,5 +1,6 @@
 //! Our YOLOv8s, loaded from Ultralytics' `best.pt`, against the same weights exported to ONNX
-//! and run by tract, on real images: the raw head output and the detections after NMS.
+//! and run by tract, on real images: the raw head output and the detections after NMS, both
+//! through Burn's operations and through the CPU fast path (`CpuYolo`).
 
 mod common;
 
@@ -7,7 +8,7 @@ use burn::tensor::Device;
 use netball_server::decode::{image, video::VideoFrames};
 use netball_server::model_import::import_checkpoint;
 use netball_shared::detect::{decode, letterbox_batch, non_max_suppression};
-use netball_shared::{DetectConfig, Detection, Frame};
+use netball_shared::{CpuYolo, DetectConfig, Detection, Frame};
 use tract_onnx::prelude::*;
 
 const SIZE: usize = 640;
@@ -68,12 +69,14 @@ fn raw_output_and_detections_match_onnx() {
         .into_runnable()
         .unwrap();
 
+    let fast = CpuYolo::new(&model);
     let mut total_detections = 0;
     for (name, frame) in frames() {
         let (input, letterboxes) =
             letterbox_batch(std::slice::from_ref(&frame), SIZE as u32, &device);
         let pixels = input.to_data().try_to_vec::<f32>().unwrap();
-        let ours = model
+        let (fast_out, _) = fast.forward(&pixels, [1, 3, SIZE, SIZE]);
+        let burn_out = model
             .forward(input)
             .into_data()
             .try_to_vec::<f32>()
@@ -84,29 +87,39 @@ fn raw_output_and_detections_match_onnx() {
         let view = result[0].to_array_view::<f32>().unwrap();
         assert_eq!(view.shape(), [1, 6, 8400], "{name}: ONNX output shape");
         let reference: Vec<f32> = view.iter().copied().collect();
-        assert_eq!(ours.len(), reference.len(), "{name}: output size");
+        let between = relative_l2(&fast_out, &burn_out);
+        println!("{name}: fast path against Burn, relative L2 error {between:.2e}");
+        assert!(
+            between < 1e-5,
+            "{name}: fast path against Burn {between:.2e}"
+        );
 
-        let error = relative_l2(&ours, &reference);
-        println!("{name}: relative L2 error {error:.2e}");
-        assert!(error < 1e-4, "{name}: relative L2 error {error:.2e}");
+        for (path, ours) in [("Burn", &burn_out), ("fast path", &fast_out)] {
+            let name = format!("{name} ({path})");
+            assert_eq!(ours.len(), reference.len(), "{name}: output size");
 
-        let a = detections(&ours, &info.classes, &letterboxes[0]);
-        let b = detections(&reference, &info.classes, &letterboxes[0]);
-        println!("{name}: {} detections", a.len());
-        assert_eq!(a.len(), b.len(), "{name}: detection count");
-        for (x, y) in a.iter().zip(&b) {
-            assert_eq!(x.class_id, y.class_id, "{name}");
-            assert!((x.score - y.score).abs() < 1e-4, "{name}: {x:?} vs {y:?}");
-            for (p, q) in [
-                (x.bbox.x1, y.bbox.x1),
-                (x.bbox.y1, y.bbox.y1),
-                (x.bbox.x2, y.bbox.x2),
-                (x.bbox.y2, y.bbox.y2),
-            ] {
-                assert!((p - q).abs() < 0.01, "{name}: {x:?} vs {y:?}");
+            let error = relative_l2(ours, &reference);
+            println!("{name}: relative L2 error {error:.2e}");
+            assert!(error < 1e-4, "{name}: relative L2 error {error:.2e}");
+
+            let a = detections(ours, &info.classes, &letterboxes[0]);
+            let b = detections(&reference, &info.classes, &letterboxes[0]);
+            println!("{name}: {} detections", a.len());
+            assert_eq!(a.len(), b.len(), "{name}: detection count");
+            for (x, y) in a.iter().zip(&b) {
+                assert_eq!(x.class_id, y.class_id, "{name}");
+                assert!((x.score - y.score).abs() < 1e-4, "{name}: {x:?} vs {y:?}");
+                for (p, q) in [
+                    (x.bbox.x1, y.bbox.x1),
+                    (x.bbox.y1, y.bbox.y1),
+                    (x.bbox.x2, y.bbox.x2),
+                    (x.bbox.y2, y.bbox.y2),
+                ] {
+                    assert!((p - q).abs() < 0.01, "{name}: {x:?} vs {y:?}");
+                }
             }
+            total_detections += a.len();
         }
-        total_detections += a.len();
     }
     assert!(
         total_detections > 0,

@@ -28,4 +28,4 @@ pub mod track;
 
 pub use detect::{BoundingBox, DetectConfig, Detection, Detector, ObjectKind};
 pub use frame::Frame;
-pub use model::{ModelFile, ModelInfo, Scale, YoloV8};
+pub use model::{CpuYolo, ModelFile, ModelInfo, Scale, YoloV8};

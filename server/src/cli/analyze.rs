@@ -203,6 +203,9 @@ struct ModelSpec {
     device: device::SelectedDevice,
     batch: NonZeroUsize,
     config: DetectConfig,
+    /// Burn's own operations on the CPU, not the fast path (the baseline's model as first
+    /// written).
+    plain_burn: bool,
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<()> {
@@ -248,6 +251,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
                 confidence: args.confidence.min(args.track_low),
                 ..DetectConfig::default()
             },
+            plain_burn: args.baseline,
         })
     } else {
         None
@@ -400,11 +404,12 @@ fn load_detector(spec: &ModelSpec) -> Result<Detector> {
         info.classes.clone_from(classes);
         file = ModelFile::new(info, file.into_tensors())?;
     }
-    Ok(Detector::new(
-        file,
-        spec.device.device.clone(),
-        spec.config,
-    )?)
+    let detector = Detector::new(file, spec.device.device.clone(), spec.config)?;
+    Ok(if spec.plain_burn {
+        detector.plain_burn()
+    } else {
+        detector
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -6,7 +6,7 @@ use thiserror::Error;
 
 use super::{Detection, Letterbox, PreparedInput, decode, letterbox_batch, non_max_suppression};
 use crate::Frame;
-use crate::model::{ModelError, ModelFile, ModelInfo, YoloV8};
+use crate::model::{CpuYolo, ModelError, ModelFile, ModelInfo, YoloV8};
 
 /// Post-processing settings. The defaults are Ultralytics' prediction defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -67,6 +67,8 @@ pub enum DetectError {
 /// same code runs in the browser (where blocking reads are impossible) and natively.
 pub struct Detector {
     model: YoloV8,
+    /// The same network packed for the CPU fast path, when the device is Burn's CPU backend.
+    fast: Option<CpuYolo>,
     info: ModelInfo,
     device: Device,
     config: DetectConfig,
@@ -75,12 +77,27 @@ pub struct Detector {
 impl Detector {
     pub fn new(file: ModelFile, device: Device, config: DetectConfig) -> Result<Self, DetectError> {
         let (info, model) = file.load(&device)?;
+        let fast = (device == Device::flex()).then(|| CpuYolo::new(&model));
         Ok(Self {
             model,
+            fast,
             info,
             device,
             config,
         })
+    }
+
+    /// Runs the network through Burn's own operations on the CPU too, instead of the fast path:
+    /// the reference the fast path is held to, and the "model as first written" of the
+    /// pipeline's baseline.
+    pub fn plain_burn(mut self) -> Self {
+        self.fast = None;
+        self
+    }
+
+    /// Whether the CPU fast path runs the network.
+    pub fn is_fast_path(&self) -> bool {
+        self.fast.is_some()
     }
 
     pub fn info(&self) -> &ModelInfo {
@@ -106,6 +123,17 @@ impl Detector {
         &self,
         input: burn::tensor::Tensor<4>,
     ) -> Result<(Vec<f32>, usize), DetectError> {
+        if let Some(fast) = &self.fast {
+            let dims = input.dims();
+            let values = input
+                .into_data_async()
+                .await
+                .map_err(|e| DetectError::Readback(format!("{e:?}")))?
+                .convert::<f32>()
+                .try_into_vec::<f32>()
+                .map_err(|e| DetectError::Readback(format!("{e:?}")))?;
+            return Ok(fast.forward(&values, dims));
+        }
         let out = self.model.forward(input);
         let [_, _, anchors] = out.dims();
         let data = out

@@ -9,6 +9,7 @@ pub mod backbone;
 pub mod bottleneck;
 pub mod c2f;
 pub mod conv;
+pub mod cpu;
 pub mod file;
 pub mod head;
 pub mod neck;
@@ -18,6 +19,7 @@ pub mod ultralytics;
 pub mod weights;
 pub mod yolo;
 
+pub use cpu::CpuYolo;
 pub use file::{ModelError, ModelFile, ModelInfo};
 pub use scale::Scale;
 pub use yolo::{YoloV8, YoloV8Config};
