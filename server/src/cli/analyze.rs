@@ -205,7 +205,7 @@ struct ModelSpec {
     config: DetectConfig,
     /// Burn's own operations on the CPU, not the fast path (the baseline's model as first
     /// written).
-    plain_burn: bool,
+    burn_ops: bool,
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<()> {
@@ -251,7 +251,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
                 confidence: args.confidence.min(args.track_low),
                 ..DetectConfig::default()
             },
-            plain_burn: args.baseline,
+            burn_ops: args.baseline,
         })
     } else {
         None
@@ -404,11 +404,11 @@ fn load_detector(spec: &ModelSpec) -> Result<Detector> {
         info.classes.clone_from(classes);
         file = ModelFile::new(info, file.into_tensors())?;
     }
-    let detector = Detector::new(file, spec.device.device.clone(), spec.config)?;
-    Ok(if spec.plain_burn {
-        detector.plain_burn()
+    let device = spec.device.device.clone();
+    Ok(if spec.burn_ops {
+        Detector::with_burn_ops(file, device, spec.config)?
     } else {
-        detector
+        Detector::new(file, device, spec.config)?
     })
 }
 

@@ -66,38 +66,50 @@ pub enum DetectError {
 /// Runs a model on frames. Works on any Burn device; reads results back asynchronously so the
 /// same code runs in the browser (where blocking reads are impossible) and natively.
 pub struct Detector {
-    model: YoloV8,
-    /// The same network packed for the CPU fast path, when the device is Burn's CPU backend.
-    fast: Option<CpuYolo>,
+    network: Network,
     info: ModelInfo,
     device: Device,
     config: DetectConfig,
 }
 
+/// What runs the network: Burn's modules, or (on Burn's CPU backend) the same weights packed
+/// for the CPU fast path, which then are the only copy kept.
+enum Network {
+    Burn(Box<YoloV8>),
+    Fast(Box<CpuYolo>),
+}
+
 impl Detector {
+    /// A detector on `device`; on Burn's CPU backend it runs the CPU fast path.
     pub fn new(file: ModelFile, device: Device, config: DetectConfig) -> Result<Self, DetectError> {
         let (info, model) = file.load(&device)?;
-        let fast = (device == Device::flex()).then(|| CpuYolo::new(&model));
+        let network = if device == Device::flex() {
+            Network::Fast(Box::new(CpuYolo::new(&model)))
+        } else {
+            Network::Burn(Box::new(model))
+        };
         Ok(Self {
-            model,
-            fast,
+            network,
             info,
             device,
             config,
         })
     }
 
-    /// Runs the network through Burn's own operations on the CPU too, instead of the fast path:
-    /// the reference the fast path is held to, and the "model as first written" of the
-    /// pipeline's baseline.
-    pub fn plain_burn(mut self) -> Self {
-        self.fast = None;
-        self
-    }
-
-    /// Whether the CPU fast path runs the network.
-    pub fn is_fast_path(&self) -> bool {
-        self.fast.is_some()
+    /// A detector that runs Burn's own operations on the CPU too: the reference the fast path
+    /// is held to, and the pipeline baseline's model as first written.
+    pub fn with_burn_ops(
+        file: ModelFile,
+        device: Device,
+        config: DetectConfig,
+    ) -> Result<Self, DetectError> {
+        let (info, model) = file.load(&device)?;
+        Ok(Self {
+            network: Network::Burn(Box::new(model)),
+            info,
+            device,
+            config,
+        })
     }
 
     pub fn info(&self) -> &ModelInfo {
@@ -123,18 +135,21 @@ impl Detector {
         &self,
         input: burn::tensor::Tensor<4>,
     ) -> Result<(Vec<f32>, usize), DetectError> {
-        if let Some(fast) = &self.fast {
-            let dims = input.dims();
-            let values = input
-                .into_data_async()
-                .await
-                .map_err(|e| DetectError::Readback(format!("{e:?}")))?
-                .convert::<f32>()
-                .try_into_vec::<f32>()
-                .map_err(|e| DetectError::Readback(format!("{e:?}")))?;
-            return Ok(fast.forward(&values, dims));
-        }
-        let out = self.model.forward(input);
+        let model = match &self.network {
+            Network::Burn(model) => model,
+            Network::Fast(fast) => {
+                let dims = input.dims();
+                let values = input
+                    .into_data_async()
+                    .await
+                    .map_err(|e| DetectError::Readback(format!("{e:?}")))?
+                    .convert::<f32>()
+                    .try_into_vec::<f32>()
+                    .map_err(|e| DetectError::Readback(format!("{e:?}")))?;
+                return Ok(fast.forward(&values, dims));
+            }
+        };
+        let out = model.forward(input);
         let [_, _, anchors] = out.dims();
         let data = out
             .into_data_async()
