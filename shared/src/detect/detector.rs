@@ -82,18 +82,7 @@ enum Network {
 impl Detector {
     /// A detector on `device`; on Burn's CPU backend it runs the CPU fast path.
     pub fn new(file: ModelFile, device: Device, config: DetectConfig) -> Result<Self, DetectError> {
-        let (info, model) = file.load(&device)?;
-        let network = if device == Device::flex() {
-            Network::Fast(Box::new(CpuYolo::new(&model)))
-        } else {
-            Network::Burn(Box::new(model))
-        };
-        Ok(Self {
-            network,
-            info,
-            device,
-            config,
-        })
+        Self::load(file, device, config, true)
     }
 
     /// A detector that runs Burn's own operations on the CPU too: the reference the fast path
@@ -103,9 +92,23 @@ impl Detector {
         device: Device,
         config: DetectConfig,
     ) -> Result<Self, DetectError> {
+        Self::load(file, device, config, false)
+    }
+
+    fn load(
+        file: ModelFile,
+        device: Device,
+        config: DetectConfig,
+        fast_on_cpu: bool,
+    ) -> Result<Self, DetectError> {
         let (info, model) = file.load(&device)?;
+        let network = if fast_on_cpu && device == Device::flex() {
+            Network::Fast(Box::new(CpuYolo::new(&model)))
+        } else {
+            Network::Burn(Box::new(model))
+        };
         Ok(Self {
-            network: Network::Burn(Box::new(model)),
+            network,
             info,
             device,
             config,
@@ -190,8 +193,17 @@ impl Detector {
             "inputs are prepared for the model's input size"
         );
         let letterboxes: Vec<Letterbox> = inputs.iter().map(|i| *i.letterbox()).collect();
-        let input = PreparedInput::batch(inputs, &self.device);
-        let (raw, anchors) = self.raw_from_input(input).await?;
+        let (raw, anchors) = match &self.network {
+            // The fast path reads the stacked values as they are: no tensor built to be read back.
+            Network::Fast(fast) => {
+                let (values, dims) = PreparedInput::stack(inputs);
+                fast.forward(&values, dims)
+            }
+            Network::Burn(_) => {
+                let input = PreparedInput::batch(inputs, &self.device);
+                self.raw_from_input(input).await?
+            }
+        };
         Ok(self
             .config
             .postprocess(&raw, anchors, &letterboxes, &self.info.classes))

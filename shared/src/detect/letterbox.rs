@@ -106,6 +106,16 @@ impl PreparedInput {
     /// # Panics
     /// If the inputs differ in size (a caller bug: one model has one input size).
     pub fn batch(inputs: &[PreparedInput], device: &Device) -> Tensor<4> {
+        let (values, dims) = Self::stack(inputs);
+        Tensor::<4>::from_data(TensorData::new(values, dims), device)
+    }
+
+    /// Stacks inputs of one size into `[n, 3, size, size]` values, channel-major, with that
+    /// shape: what the CPU fast path reads without a tensor in between.
+    ///
+    /// # Panics
+    /// As [`Self::batch`].
+    pub fn stack(inputs: &[PreparedInput]) -> (Vec<f32>, [usize; 4]) {
         let s = inputs.first().map_or(0, |i| i.size as usize);
         assert!(
             inputs.iter().all(|i| i.size as usize == s),
@@ -115,7 +125,7 @@ impl PreparedInput {
         for input in inputs {
             values.extend_from_slice(&input.pixels);
         }
-        Tensor::<4>::from_data(TensorData::new(values, [inputs.len(), 3, s, s]), device)
+        (values, [inputs.len(), 3, s, s])
     }
 }
 
