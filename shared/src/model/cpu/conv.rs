@@ -31,15 +31,32 @@ pub struct Conv {
     kernel: usize,
     stride: usize,
     pad: usize,
-    /// `[kernel² · in_channels, out_channels]`, row-major; row `(ky · kernel + kx) · in + i`,
-    /// the order in which im2col lays out a receptive field.
-    weights: Vec<f32>,
+    weights: Weights,
     bias: Vec<f32>,
     activation: Activation,
 }
 
+/// The weights in the order the convolution's method reads them. A receptive field's values
+/// are numbered `(ky · kernel + kx) · in + i`, the order in which im2col lays them out.
+#[derive(Clone, Debug)]
+enum Weights {
+    /// `[kernel² · in, out]`, row-major: the right-hand side of the product.
+    Product(Vec<f32>),
+    /// For a shallow convolution ([`SHALLOW`]): `[out / BLOCK, kernel² · in, BLOCK]`, the last
+    /// block zero-padded, so each block of outputs reads its weights in one stream.
+    Blocked(Vec<f32>),
+}
+
 /// Elements of im2col scratch per chunk: about 512 KiB of f32, inside a core's L2.
 const SCRATCH: usize = 128 * 1024;
+
+/// Receptive fields of at most this many values (the stem's: 3x3 over RGB, 27) are accumulated
+/// in place: for them im2col copies three values at a time and the product's depth is too small
+/// for gemm's kernels to run full, so both cost several times the arithmetic.
+const SHALLOW: usize = 64;
+
+/// Output channels a shallow convolution accumulates at once, in registers.
+const BLOCK: usize = 16;
 
 impl Conv {
     /// Packs a Burn convolution (square kernel, symmetric padding, one group, no dilation:
@@ -88,6 +105,18 @@ impl Conv {
                 }
             }
         }
+        let depth = k * k * in_channels;
+        let weights = if k > 1 && depth <= SHALLOW {
+            let mut blocked = vec![0.0; out_channels.div_ceil(BLOCK) * depth * BLOCK];
+            for (row, values) in weights.chunks_exact(out_channels).enumerate() {
+                for (o, &v) in values.iter().enumerate() {
+                    blocked[((o / BLOCK) * depth + row) * BLOCK + o % BLOCK] = v;
+                }
+            }
+            Weights::Blocked(blocked)
+        } else {
+            Weights::Product(weights)
+        };
         let bias = match &conv.bias {
             Some(b) => read(b.val()),
             None => vec![0.0; out_channels],
@@ -118,7 +147,7 @@ impl Conv {
     pub fn forward(&self, inputs: &[View<'_>]) -> FeatureMap {
         let first = inputs.first().expect("at least one input").map();
         let (h, w) = self.out_size(first.height, first.width);
-        let mut out = FeatureMap::zeros(first.batch, h, w, self.out_channels);
+        let mut out = FeatureMap::for_overwrite(first.batch, h, w, self.out_channels);
         self.forward_into(inputs, &mut out, 0, None);
         out
     }
@@ -195,6 +224,18 @@ impl Conv {
                     );
                     depth_done += input.count;
                 }
+            } else if let Weights::Blocked(blocked) = &self.weights {
+                direct(
+                    self,
+                    blocked,
+                    inputs[0],
+                    start,
+                    count,
+                    (h, w),
+                    chunk,
+                    at,
+                    stride,
+                );
             } else {
                 scratch.resize(count * depth, 0.0);
                 self.im2col(inputs[0], start, count, (h, w), scratch);
@@ -235,10 +276,13 @@ impl Conv {
         from: usize,
         accumulate: bool,
     ) {
+        let Weights::Product(weights) = &self.weights else {
+            unreachable!("shallow convolutions accumulate in place")
+        };
         let n = self.out_channels;
         assert!(rows == 0 || (rows - 1) * dst_stride + at + n <= dst.len());
         assert!(rows == 0 || (rows - 1) * lhs_stride + depth <= lhs.len());
-        assert!((from + depth) * n <= self.weights.len());
+        assert!((from + depth) * n <= weights.len());
         // SAFETY: the asserts above keep every element gemm reads or writes inside the
         // slices: dst element (r, c) at r·dst_stride + at + c, lhs (r, k) at r·lhs_stride + k,
         // rhs (k, c) at (from + k)·n + c. `dst` is borrowed mutably, so nothing else aliases it.
@@ -254,7 +298,7 @@ impl Conv {
                 lhs.as_ptr(),
                 1,
                 lhs_stride as isize,
-                self.weights.as_ptr().add(from * n),
+                weights.as_ptr().add(from * n),
                 1,
                 n as isize,
                 1.0,
@@ -332,6 +376,115 @@ impl Conv {
     }
 }
 
+/// Writes output rows `start..start + count` of a shallow convolution (channels `at..` of rows
+/// `stride` apart in `chunk`) by accumulating each receptive field against the blocked weights,
+/// without bias or activation.
+#[allow(clippy::too_many_arguments)]
+fn direct(
+    conv: &Conv,
+    blocked: &[f32],
+    input: View<'_>,
+    start: usize,
+    count: usize,
+    out_size: (usize, usize),
+    chunk: &mut [f32],
+    at: usize,
+    stride: usize,
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: the processor has just been found to support AVX2 and FMA.
+            return unsafe {
+                direct_avx2(
+                    conv, blocked, input, start, count, out_size, chunk, at, stride,
+                )
+            };
+        }
+    }
+    direct_loop::<false>(
+        conv, blocked, input, start, count, out_size, chunk, at, stride,
+    );
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+fn direct_avx2(
+    conv: &Conv,
+    blocked: &[f32],
+    input: View<'_>,
+    start: usize,
+    count: usize,
+    out_size: (usize, usize),
+    chunk: &mut [f32],
+    at: usize,
+    stride: usize,
+) {
+    direct_loop::<true>(
+        conv, blocked, input, start, count, out_size, chunk, at, stride,
+    );
+}
+
+/// The body of [`direct`], written for the compiler to vectorise: a block of output channels
+/// stays in registers while the receptive field, gathered once per pixel, streams past. `FMA`
+/// only where the processor has it: elsewhere `mul_add` is a slow library call.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn direct_loop<const FMA: bool>(
+    conv: &Conv,
+    blocked: &[f32],
+    input: View<'_>,
+    start: usize,
+    count: usize,
+    (out_h, out_w): (usize, usize),
+    chunk: &mut [f32],
+    at: usize,
+    stride: usize,
+) {
+    let m = input.map();
+    let (k, c, n) = (conv.kernel, conv.in_channels, conv.out_channels);
+    let depth = k * k * c;
+    let mut field = [0.0f32; SHALLOW];
+    for r in 0..count {
+        let pixel = start + r;
+        let (b, oy, ox) = (
+            pixel / (out_h * out_w),
+            pixel / out_w % out_h,
+            pixel % out_w,
+        );
+        for ky in 0..k {
+            let iy = (oy * conv.stride + ky) as isize - conv.pad as isize;
+            for kx in 0..k {
+                let ix = (ox * conv.stride + kx) as isize - conv.pad as isize;
+                let dst = &mut field[(ky * k + kx) * c..(ky * k + kx + 1) * c];
+                if iy < 0 || ix < 0 || iy >= m.height as isize || ix >= m.width as isize {
+                    dst.fill(0.0);
+                } else {
+                    let src = (b * m.height + iy as usize) * m.width + ix as usize;
+                    for (d, s) in dst.iter_mut().zip(input.pixel(src)) {
+                        *d = *s;
+                    }
+                }
+            }
+        }
+        let row = &mut chunk[r * stride + at..r * stride + at + n];
+        for (dst, weights) in row
+            .chunks_mut(BLOCK)
+            .zip(blocked.chunks_exact(depth * BLOCK))
+        {
+            let mut acc = [0.0f32; BLOCK];
+            for (&x, w) in field[..depth].iter().zip(weights.chunks_exact(BLOCK)) {
+                for (a, &w) in acc.iter_mut().zip(w) {
+                    *a = if FMA { x.mul_add(w, *a) } else { *a + x * w };
+                }
+            }
+            dst.copy_from_slice(&acc[..dst.len()]);
+        }
+    }
+}
+
 /// Output rows per chunk: as many as keep a chunk's im2col scratch near [`SCRATCH`], at least
 /// enough for gemm's kernels to run full, and at most what still gives every thread work.
 fn chunk_rows(rows: usize, depth: usize) -> usize {
@@ -383,12 +536,21 @@ mod tests {
 
     #[test]
     fn a_3x3_convolution_equals_burns() {
-        agree(3, 1, [2, 5, 9, 7], 6);
+        agree(3, 1, [2, 12, 9, 7], 6);
     }
 
     #[test]
     fn a_strided_3x3_convolution_equals_burns() {
-        agree(3, 2, [1, 4, 11, 8], 3);
+        agree(3, 2, [1, 12, 11, 8], 5);
+    }
+
+    #[test]
+    fn a_shallow_convolution_accumulates_in_place_and_equals_burns() {
+        // The stem's shape: RGB in, 3x3 stride 2; 20 outputs make a full block and a partial one.
+        let conv = Conv2dConfig::new([3, 20], [3, 3]).init(&Device::flex());
+        let packed = Conv::from_burn(&conv, Activation::Silu);
+        assert!(matches!(packed.weights, Weights::Blocked(_)));
+        agree(3, 2, [2, 3, 13, 10], 20);
     }
 
     #[test]
@@ -412,7 +574,7 @@ mod tests {
         let want = map(want, 3);
         let (a, b) = (map(a, 2), map(b, 3));
         // Output channels 3..6 of a 6-channel map; channels 0..3 hold the residual.
-        let mut out = FeatureMap::zeros(1, 3, 4, 6);
+        let mut out = FeatureMap::for_overwrite(1, 3, 4, 6);
         for (i, v) in out.data.iter_mut().enumerate() {
             *v = if i % 6 < 3 { 1.0 } else { f32::NAN };
         }

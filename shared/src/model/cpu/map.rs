@@ -2,7 +2,11 @@
 //! writes: one pixel's channels are contiguous, so a 1x1 convolution is a plain matrix product
 //! over the map's rows and a concatenation along channels is only a channel offset.
 
+use std::cell::RefCell;
+
 /// A batch of feature maps, `[batch, height, width, channels]`, row-major.
+///
+/// Inside [`recycling`] a dropped map's buffer goes back to the pool for the next map.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeatureMap {
     pub(super) data: Vec<f32>,
@@ -12,10 +16,90 @@ pub struct FeatureMap {
     pub(super) channels: usize,
 }
 
+/// Buffers of dropped maps, while this thread runs [`recycling`].
+///
+/// Each layer writes a new map of up to tens of megabytes. Fresh from the allocator, those are
+/// new pages that the kernel faults in and zeroes one by one: about a tenth of the network's
+/// time (`docs/performance.md`). The same sizes come back layer after layer and image after
+/// image, so maps reuse the buffers of the maps dropped before them. Hand-written because no
+/// allocator crate reuses by size across frees like this without replacing the global
+/// allocator of every program that links `shared`.
+#[derive(Debug, Default)]
+pub struct Pool {
+    buffers: Vec<Vec<f32>>,
+}
+
+impl Pool {
+    /// Spare buffers kept at most; more are freed. A forward pass holds far fewer maps at once.
+    const MAX_BUFFERS: usize = 24;
+
+    /// The smallest spare buffer that holds `len` values, resized to `len`; its values are
+    /// whatever it held.
+    fn take(&mut self, len: usize) -> Option<Vec<f32>> {
+        let best = (0..self.buffers.len())
+            .filter(|&i| self.buffers[i].capacity() >= len)
+            .min_by_key(|&i| self.buffers[i].capacity())?;
+        let mut buffer = self.buffers.swap_remove(best);
+        buffer.resize(len, 0.0);
+        Some(buffer)
+    }
+
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.buffers.is_empty()
+    }
+
+    fn give(&mut self, buffer: Vec<f32>) {
+        if self.buffers.len() < Self::MAX_BUFFERS && buffer.capacity() > 0 {
+            self.buffers.push(buffer);
+        }
+    }
+}
+
+thread_local! {
+    /// The pool lent to this thread by [`recycling`], if any.
+    static LENT: RefCell<Option<Pool>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` with `pool` lent to the maps this thread makes and drops, then takes it back.
+/// Maps made outside (or on other threads) allocate as usual.
+pub fn recycling<R>(pool: &mut Pool, work: impl FnOnce() -> R) -> R {
+    /// Takes the pool back even if `work` unwinds.
+    struct Return<'a>(&'a mut Pool);
+    impl Drop for Return<'_> {
+        fn drop(&mut self) {
+            if let Some(pool) = LENT.with(|lent| lent.borrow_mut().take()) {
+                *self.0 = pool;
+            }
+        }
+    }
+    LENT.with(|lent| *lent.borrow_mut() = Some(std::mem::take(pool)));
+    let _return = Return(pool);
+    work()
+}
+
+impl Drop for FeatureMap {
+    fn drop(&mut self) {
+        let buffer = std::mem::take(&mut self.data);
+        // `try_with`: a map dropped while the thread's locals are torn down just frees.
+        let _ = LENT.try_with(|lent| {
+            if let Some(pool) = lent.borrow_mut().as_mut() {
+                pool.give(buffer);
+            }
+        });
+    }
+}
+
 impl FeatureMap {
-    pub fn zeros(batch: usize, height: usize, width: usize, channels: usize) -> Self {
+    /// A map whose values are left as a recycled buffer held them (initialised, but
+    /// meaningless): for a caller that writes every value, which every layer does.
+    pub fn for_overwrite(batch: usize, height: usize, width: usize, channels: usize) -> Self {
+        let len = batch * height * width * channels;
+        let data = LENT
+            .with(|lent| lent.borrow_mut().as_mut().and_then(|pool| pool.take(len)))
+            .unwrap_or_else(|| vec![0.0; len]);
         Self {
-            data: vec![0.0; batch * height * width * channels],
+            data,
             batch,
             height,
             width,
@@ -33,7 +117,7 @@ impl FeatureMap {
             batch * channels * height * width,
             "shape and values agree"
         );
-        let mut map = Self::zeros(batch, height, width, channels);
+        let mut map = Self::for_overwrite(batch, height, width, channels);
         let plane = height * width;
         for b in 0..batch {
             let image = &values[b * channels * plane..(b + 1) * channels * plane];
@@ -70,9 +154,9 @@ impl FeatureMap {
         }
     }
 
-    /// The map with the same batch and size and another channel count.
+    /// A map with the same batch and size and another channel count, for overwriting.
     pub fn like(&self, channels: usize) -> Self {
-        Self::zeros(self.batch, self.height, self.width, channels)
+        Self::for_overwrite(self.batch, self.height, self.width, channels)
     }
 }
 
@@ -103,7 +187,7 @@ impl<'a> View<'a> {
 /// 2x nearest-neighbour upsampling.
 pub fn upsample2(input: View<'_>) -> FeatureMap {
     let m = input.map;
-    let mut out = FeatureMap::zeros(m.batch, 2 * m.height, 2 * m.width, input.count);
+    let mut out = FeatureMap::for_overwrite(m.batch, 2 * m.height, 2 * m.width, input.count);
     let c = input.count;
     for b in 0..m.batch {
         for y in 0..2 * m.height {
@@ -166,6 +250,30 @@ mod tests {
         let map = FeatureMap::from_channel_major(&[0.0, 1.0, 2.0, 10.0, 11.0, 12.0], [1, 2, 1, 3]);
         assert_eq!(map.data, [0.0, 10.0, 1.0, 11.0, 2.0, 12.0]);
         assert_eq!(map.slice(1, 1).pixel(2), &[12.0]);
+    }
+
+    #[test]
+    fn a_dropped_map_lends_its_buffer_to_the_next_only_while_recycling() {
+        let mut pool = Pool::default();
+        recycling(&mut pool, || {
+            let first = FeatureMap::for_overwrite(1, 4, 4, 8);
+            let address = first.data.as_ptr();
+            drop(first);
+            // Smaller fits: the same buffer, cut to size.
+            let second = FeatureMap::for_overwrite(1, 2, 4, 8);
+            assert_eq!((second.data.as_ptr(), second.data.len()), (address, 64));
+            // Larger does not.
+            let third = FeatureMap::for_overwrite(1, 8, 8, 8);
+            assert_ne!(third.data.as_ptr(), address);
+        });
+        assert_eq!(pool.buffers.len(), 2, "both maps came back when dropped");
+        let outside = FeatureMap::for_overwrite(1, 4, 4, 8);
+        drop(outside);
+        assert_eq!(
+            pool.buffers.len(),
+            2,
+            "maps outside `recycling` free their buffers"
+        );
     }
 
     #[test]

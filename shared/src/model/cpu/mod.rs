@@ -9,6 +9,8 @@
 //! very modules Burn loaded; [`crate::Detector`] uses it on the CPU and Burn everywhere else,
 //! and a test holds the two to the same output.
 
+use std::sync::Mutex;
+
 mod blocks;
 mod conv;
 mod head;
@@ -18,7 +20,7 @@ mod math;
 use blocks::{C2f, Sppf, conv_block};
 use conv::Conv;
 use head::Head;
-use map::{FeatureMap, upsample2};
+use map::{FeatureMap, Pool, recycling, upsample2};
 
 use super::YoloV8;
 
@@ -41,6 +43,8 @@ pub struct CpuYolo {
     down_p4: Conv,
     bottom_up_p5: C2f,
     head: Head,
+    /// Layer buffers kept from one forward pass to the next (see [`Pool`]).
+    pool: Mutex<Pool>,
 }
 
 impl CpuYolo {
@@ -65,12 +69,25 @@ impl CpuYolo {
             down_p4: conv_block(&n.down_p4),
             bottom_up_p5: C2f::new(&n.bottom_up_p5),
             head: Head::new(&model.head),
+            pool: Mutex::default(),
         }
     }
 
     /// What [`YoloV8::forward`] computes, from its input's values (`[batch, 3, height, width]`,
     /// channel-major): `[batch, 4 + classes, anchors]` values, row-major, and the anchor count.
     pub fn forward(&self, input: &[f32], dims: [usize; 4]) -> (Vec<f32>, usize) {
+        // Concurrent passes (one model shared by threads) run the later ones without the pool
+        // rather than waiting; a pass that panicked left the pool as it was.
+        match self.pool.try_lock() {
+            Ok(mut pool) => recycling(&mut pool, || self.run(input, dims)),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                recycling(&mut poisoned.into_inner(), || self.run(input, dims))
+            }
+            Err(std::sync::TryLockError::WouldBlock) => self.run(input, dims),
+        }
+    }
+
+    fn run(&self, input: &[f32], dims: [usize; 4]) -> (Vec<f32>, usize) {
         let x = FeatureMap::from_channel_major(input, dims);
         let one = |conv: &Conv, x: &FeatureMap| conv.forward(&[x.view()]);
 
@@ -120,12 +137,21 @@ mod tests {
         let want = model.forward(input.clone());
         let [_, _, anchors] = want.dims();
         let want = want.into_data().try_into_vec::<f32>().unwrap();
-        let (got, got_anchors) =
-            CpuYolo::new(&model).forward(&input.into_data().try_into_vec::<f32>().unwrap(), dims);
-        assert_eq!(got_anchors, anchors);
-        let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        let diff: Vec<f32> = got.iter().zip(&want).map(|(g, w)| g - w).collect();
-        let error = norm(&diff) / norm(&want);
-        assert!(error < 1e-5, "relative L2 error {error}");
+        let fast = CpuYolo::new(&model);
+        let values = input.into_data().try_into_vec::<f32>().unwrap();
+        // The second pass runs on buffers the first left behind, stale values and all: every
+        // layer must write all of its output.
+        for pass in 0..2 {
+            let (got, got_anchors) = fast.forward(&values, dims);
+            assert_eq!(got_anchors, anchors);
+            let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            let diff: Vec<f32> = got.iter().zip(&want).map(|(g, w)| g - w).collect();
+            let error = norm(&diff) / norm(&want);
+            assert!(error < 1e-5, "pass {pass}: relative L2 error {error}");
+        }
+        assert!(
+            !fast.pool.lock().unwrap().is_empty(),
+            "the pool keeps buffers between passes"
+        );
     }
 }
