@@ -14,6 +14,7 @@ use burn::nn::conv::Conv2d;
 
 use super::map::{FeatureMap, View};
 use super::math::silu_in_place;
+use super::winograd;
 
 /// What follows the product.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +43,9 @@ pub struct Conv {
 enum Weights {
     /// `[kernel² · in, out]`, row-major: the right-hand side of the product.
     Product(Vec<f32>),
+    /// For a 3x3 stride-1 convolution: `[16, in, out]`, transformed for
+    /// [`winograd`](super::winograd).
+    Winograd(Vec<f32>),
     /// For a shallow convolution ([`SHALLOW`]): `[out / BLOCK, kernel² · in, BLOCK]`, the last
     /// block zero-padded, so each block of outputs reads its weights in one stream.
     Blocked(Vec<f32>),
@@ -54,6 +58,9 @@ const SCRATCH: usize = 128 * 1024;
 /// in place: for them im2col copies three values at a time and the product's depth is too small
 /// for gemm's kernels to run full, so both cost several times the arithmetic.
 const SHALLOW: usize = 64;
+
+/// Tiles a Winograd band holds at least: fewer leave gemm's kernels short of rows.
+const MIN_TILES: usize = 48;
 
 /// Output channels a shallow convolution accumulates at once, in registers.
 const BLOCK: usize = 16;
@@ -114,6 +121,12 @@ impl Conv {
                 }
             }
             Weights::Blocked(blocked)
+        } else if k == 3 && conv.stride[0] == 1 && pad == 1 {
+            Weights::Winograd(winograd::transform_weights(
+                &weights,
+                in_channels,
+                out_channels,
+            ))
         } else {
             Weights::Product(weights)
         };
@@ -198,6 +211,9 @@ impl Conv {
             );
         }
 
+        if let Weights::Winograd(transformed) = &self.weights {
+            return self.forward_winograd(transformed, inputs[0], out, at, residual);
+        }
         let depth = self.kernel * self.kernel * self.in_channels;
         let rows = out.rows();
         let stride = out.channels;
@@ -261,6 +277,70 @@ impl Conv {
         }
     }
 
+    /// [`Self::forward_into`] by Winograd's F(2x2, 3x3), in bands of whole tile rows within
+    /// one image.
+    fn forward_winograd(
+        &self,
+        transformed: &[f32],
+        input: View<'_>,
+        out: &mut FeatureMap,
+        at: usize,
+        residual: Option<usize>,
+    ) {
+        let (height, width, stride) = (out.height, out.width, out.channels);
+        let across = winograd::tiles_per_row(width);
+        // Tile rows per band: the band's transformed input and products near [`SCRATCH`],
+        // and enough bands to give every thread work.
+        #[cfg(feature = "parallel")]
+        let threads = rayon::current_num_threads();
+        #[cfg(not(feature = "parallel"))]
+        let threads = 1;
+        let per_tile = 16 * (self.in_channels + self.out_channels);
+        let by_cache = (SCRATCH / (per_tile * across)).max(MIN_TILES.div_ceil(across));
+        let by_threads = (out.batch * height.div_ceil(2)).div_ceil(2 * threads);
+        let band_len = 2 * by_cache.min(by_threads).max(1) * width * stride;
+        let image_len = height * width * stride;
+        let job =
+            |scratch: &mut winograd::Scratch, image: usize, index: usize, band: &mut [f32]| {
+                let first_tile_row = index * band_len / (2 * width * stride);
+                winograd::band(
+                    transformed,
+                    input,
+                    self.out_channels,
+                    image,
+                    first_tile_row,
+                    band,
+                    at,
+                    stride,
+                    scratch,
+                );
+                self.epilogue(band, at, stride, residual);
+            };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            out.data
+                .par_chunks_mut(image_len)
+                .enumerate()
+                .for_each(|(image, data)| {
+                    data.par_chunks_mut(band_len)
+                        .enumerate()
+                        .for_each_init(winograd::Scratch::default, |scratch, (i, band)| {
+                            job(scratch, image, i, band)
+                        });
+                });
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            let mut scratch = winograd::Scratch::default();
+            for (image, data) in out.data.chunks_mut(image_len).enumerate() {
+                for (i, band) in data.chunks_mut(band_len).enumerate() {
+                    job(&mut scratch, image, i, band);
+                }
+            }
+        }
+    }
+
     /// `dst[r, at..at + out] (+)= lhs[r, 0..depth] · weights[from..from + depth, ..]` for
     /// `rows` rows; `lhs` rows are `lhs_stride` apart.
     #[allow(clippy::too_many_arguments)]
@@ -277,38 +357,20 @@ impl Conv {
         accumulate: bool,
     ) {
         let Weights::Product(weights) = &self.weights else {
-            unreachable!("shallow convolutions accumulate in place")
+            unreachable!("only convolutions packed for the product come here")
         };
         let n = self.out_channels;
-        assert!(rows == 0 || (rows - 1) * dst_stride + at + n <= dst.len());
-        assert!(rows == 0 || (rows - 1) * lhs_stride + depth <= lhs.len());
-        assert!((from + depth) * n <= weights.len());
-        // SAFETY: the asserts above keep every element gemm reads or writes inside the
-        // slices: dst element (r, c) at r·dst_stride + at + c, lhs (r, k) at r·lhs_stride + k,
-        // rhs (k, c) at (from + k)·n + c. `dst` is borrowed mutably, so nothing else aliases it.
-        unsafe {
-            gemm::gemm(
-                rows,
-                n,
-                depth,
-                dst.as_mut_ptr().add(at),
-                1,
-                dst_stride as isize,
-                accumulate,
-                lhs.as_ptr(),
-                1,
-                lhs_stride as isize,
-                weights.as_ptr().add(from * n),
-                1,
-                n as isize,
-                1.0,
-                1.0,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
-            );
-        }
+        multiply(
+            &mut dst[at..],
+            dst_stride,
+            rows,
+            lhs,
+            lhs_stride,
+            depth,
+            &weights[from * n..],
+            n,
+            accumulate,
+        );
     }
 
     /// Copies the receptive fields of output rows `start..start + count` into `scratch`, one
@@ -373,6 +435,51 @@ impl Conv {
                 }
             }
         }
+    }
+}
+
+/// `dst[r, 0..n] (+)= lhs[r, 0..depth] · rhs[0..depth, 0..n]` for `rows` rows; `dst` and `lhs`
+/// rows are `dst_stride` and `lhs_stride` apart, `rhs` is row-major.
+#[allow(clippy::too_many_arguments)]
+pub fn multiply(
+    dst: &mut [f32],
+    dst_stride: usize,
+    rows: usize,
+    lhs: &[f32],
+    lhs_stride: usize,
+    depth: usize,
+    rhs: &[f32],
+    n: usize,
+    accumulate: bool,
+) {
+    assert!(rows == 0 || (rows - 1) * dst_stride + n <= dst.len());
+    assert!(rows == 0 || (rows - 1) * lhs_stride + depth <= lhs.len());
+    assert!(depth * n <= rhs.len());
+    // SAFETY: the asserts above keep every element gemm reads or writes inside the slices:
+    // dst element (r, c) at r·dst_stride + c, lhs (r, k) at r·lhs_stride + k, rhs (k, c) at
+    // k·n + c. `dst` is borrowed mutably, so nothing else aliases it.
+    unsafe {
+        gemm::gemm(
+            rows,
+            n,
+            depth,
+            dst.as_mut_ptr(),
+            1,
+            dst_stride as isize,
+            accumulate,
+            lhs.as_ptr(),
+            1,
+            lhs_stride as isize,
+            rhs.as_ptr(),
+            1,
+            n as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
     }
 }
 
@@ -537,6 +644,18 @@ mod tests {
     #[test]
     fn a_3x3_convolution_equals_burns() {
         agree(3, 1, [2, 12, 9, 7], 6);
+    }
+
+    #[test]
+    fn a_3x3_convolution_by_winograd_equals_burns_over_bands_and_ragged_edges() {
+        let conv = Conv2dConfig::new([16, 24], [3, 3])
+            .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+            .init(&Device::flex());
+        let packed = Conv::from_burn(&conv, Activation::Silu);
+        assert!(matches!(packed.weights, Weights::Winograd(_)));
+        // Several bands per image; odd height and width leave half tiles at both far edges.
+        agree(3, 1, [2, 16, 31, 21], 24);
+        agree(3, 1, [1, 16, 1, 1], 24);
     }
 
     #[test]

@@ -24,24 +24,57 @@ pub struct FeatureMap {
 /// image, so maps reuse the buffers of the maps dropped before them. Hand-written because no
 /// allocator crate reuses by size across frees like this without replacing the global
 /// allocator of every program that links `shared`.
+///
+/// Kept buffers must not raise peak memory: what the pool and the living maps hold together
+/// stays within the most values the living maps have ever needed at once (what they would hold
+/// without a pool). A spare buffer is kept only within that, lent only to a map that needs at
+/// least half of it, and spare buffers are freed before a new one would exceed it.
 #[derive(Debug, Default)]
 pub struct Pool {
     buffers: Vec<Vec<f32>>,
+    /// Values the spare buffers can hold.
+    spare: usize,
+    /// Values the buffers of living maps can hold.
+    lent: usize,
+    /// Values the living maps need.
+    need: usize,
+    /// The most values living maps have needed at once.
+    peak: usize,
 }
 
 impl Pool {
     /// Spare buffers kept at most; more are freed. A forward pass holds far fewer maps at once.
     const MAX_BUFFERS: usize = 24;
 
-    /// The smallest spare buffer that holds `len` values, resized to `len`; its values are
-    /// whatever it held.
-    fn take(&mut self, len: usize) -> Option<Vec<f32>> {
+    /// A buffer of `len` values for a new map: the smallest spare one that holds them, its
+    /// values whatever it held, or a new one.
+    fn lend(&mut self, len: usize) -> Vec<f32> {
+        self.need += len;
+        self.peak = self.peak.max(self.need);
         let best = (0..self.buffers.len())
-            .filter(|&i| self.buffers[i].capacity() >= len)
-            .min_by_key(|&i| self.buffers[i].capacity())?;
-        let mut buffer = self.buffers.swap_remove(best);
-        buffer.resize(len, 0.0);
-        Some(buffer)
+            .filter(|&i| (len..=2 * len).contains(&self.buffers[i].capacity()))
+            .min_by_key(|&i| self.buffers[i].capacity());
+        let buffer = match best {
+            Some(i) => {
+                let mut buffer = self.buffers.swap_remove(i);
+                self.spare -= buffer.capacity();
+                buffer.resize(len, 0.0);
+                buffer
+            }
+            None => {
+                while self.spare + self.lent + len > self.peak {
+                    let Some(largest) =
+                        (0..self.buffers.len()).max_by_key(|&i| self.buffers[i].capacity())
+                    else {
+                        break;
+                    };
+                    self.spare -= self.buffers.swap_remove(largest).capacity();
+                }
+                vec![0.0; len]
+            }
+        };
+        self.lent += buffer.capacity();
+        buffer
     }
 
     #[cfg(test)]
@@ -50,7 +83,14 @@ impl Pool {
     }
 
     fn give(&mut self, buffer: Vec<f32>) {
-        if self.buffers.len() < Self::MAX_BUFFERS && buffer.capacity() > 0 {
+        let size = buffer.capacity();
+        self.lent = self.lent.saturating_sub(size);
+        self.need = self.need.saturating_sub(buffer.len());
+        if size > 0
+            && self.buffers.len() < Self::MAX_BUFFERS
+            && self.spare + self.lent + size <= self.peak
+        {
+            self.spare += size;
             self.buffers.push(buffer);
         }
     }
@@ -96,7 +136,7 @@ impl FeatureMap {
     pub fn for_overwrite(batch: usize, height: usize, width: usize, channels: usize) -> Self {
         let len = batch * height * width * channels;
         let data = LENT
-            .with(|lent| lent.borrow_mut().as_mut().and_then(|pool| pool.take(len)))
+            .with(|lent| lent.borrow_mut().as_mut().map(|pool| pool.lend(len)))
             .unwrap_or_else(|| vec![0.0; len]);
         Self {
             data,
@@ -259,21 +299,44 @@ mod tests {
             let first = FeatureMap::for_overwrite(1, 4, 4, 8);
             let address = first.data.as_ptr();
             drop(first);
-            // Smaller fits: the same buffer, cut to size.
+            // Smaller, at least half of it, fits: the same buffer, cut to size.
             let second = FeatureMap::for_overwrite(1, 2, 4, 8);
             assert_eq!((second.data.as_ptr(), second.data.len()), (address, 64));
             // Larger does not.
             let third = FeatureMap::for_overwrite(1, 8, 8, 8);
             assert_ne!(third.data.as_ptr(), address);
         });
-        assert_eq!(pool.buffers.len(), 2, "both maps came back when dropped");
+        // 576 values were needed at once (64 + 512). The third map, dropped first while the
+        // second still held 128, is freed (128 + 512 > 576); the second's 128 are kept.
+        assert_eq!((pool.buffers.len(), pool.spare, pool.peak), (1, 128, 576));
         let outside = FeatureMap::for_overwrite(1, 4, 4, 8);
         drop(outside);
         assert_eq!(
             pool.buffers.len(),
-            2,
+            1,
             "maps outside `recycling` free their buffers"
         );
+    }
+
+    #[test]
+    fn the_pool_never_holds_more_than_the_maps_needed_at_once() {
+        let mut pool = Pool::default();
+        recycling(&mut pool, || {
+            // 100 values at once at most; then 10 and 60 live together. Keeping the 10's
+            // buffer once it is dropped would make 170 (100 + 10 + 60) held at once.
+            drop(FeatureMap::for_overwrite(1, 1, 1, 100));
+            let small = FeatureMap::for_overwrite(1, 1, 1, 10);
+            let other = FeatureMap::for_overwrite(1, 1, 1, 60);
+            drop(small);
+            let held = LENT.with(|lent| {
+                let lent = lent.borrow();
+                let pool = lent.as_ref().unwrap();
+                pool.spare + pool.lent
+            });
+            assert!(held <= 100, "{held} values held");
+            drop(other);
+        });
+        assert!(pool.spare <= pool.peak, "{pool:?}");
     }
 
     #[test]
