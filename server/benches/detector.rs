@@ -6,7 +6,9 @@
 //!
 //! Both runtimes get the same letterboxed real image (OpenCV's basketball1.png). ONNX Runtime
 //! runs through `onnxruntime_baseline.py` in a virtualenv under `target/bench-venv`, created
-//! on first use from PyPI. Prints a Markdown table with the ratio Burn / ONNX Runtime.
+//! on first use from PyPI. Prints a Markdown table with the ratio Burn / ONNX Runtime. The
+//! fast path is also timed on one thread, the browser worker's lot, as the native reference
+//! for the browser's CPU path.
 //! `NETBALL_BENCH_RUNS` sets the images timed per configuration (default 16).
 
 use std::path::{Path, PathBuf};
@@ -161,20 +163,25 @@ fn main() {
 
     println!("YOLOv8s 640x640, {threads} threads, median ms per image\n");
     println!(
-        "| batch | Burn Flex (ms) | fast path (ms) | ONNX Runtime {ORT_VERSION} (ms) | Burn / ORT | fast / ORT |"
+        "| batch | Burn Flex (ms) | fast path (ms) | fast path, 1 thread (ms) | ONNX Runtime {ORT_VERSION} (ms) | Burn / ORT | fast / ORT |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let fast = CpuYolo::new(&model);
     for batch in [1usize, 8] {
         let burn = time_burn(&model, &input, batch, runs);
         let fast_ms = time_fast(&fast, &input, batch, runs);
+        let single_ms = one_thread.install(|| time_fast(&fast, &input, batch, runs));
         let ort_ms = ort
             .iter()
             .find(|o| o["batch"] == batch)
             .and_then(|o| o["ms_per_image"].as_f64())
             .unwrap();
         println!(
-            "| {batch} | {burn:.1} | {fast_ms:.1} | {ort_ms:.1} | {:.2} | {:.2} |",
+            "| {batch} | {burn:.1} | {fast_ms:.1} | {single_ms:.1} | {ort_ms:.1} | {:.2} | {:.2} |",
             burn / ort_ms,
             fast_ms / ort_ms
         );
