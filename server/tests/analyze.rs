@@ -235,11 +235,19 @@ fn stride_and_range_pick_the_frames() {
 }
 
 #[test]
-fn a_real_video_runs_through_the_person_detector() {
+fn a_real_video_runs_through_the_person_detector_shared_by_two_jobs() {
     let dir = tempfile::tempdir().unwrap();
+    // The same video twice, analysed at once by two jobs sharing one model.
+    let again = dir.path().join("again.avi");
+    std::fs::copy(common::vtest(), &again).unwrap();
     let out = netball(&[
         OsStr::new("analyze"),
         common::vtest().as_os_str(),
+        again.as_os_str(),
+        OsStr::new("--jobs"),
+        OsStr::new("2"),
+        // Identical content would otherwise come from the cache.
+        OsStr::new("--no-cache"),
         OsStr::new("-o"),
         dir.path().as_os_str(),
         OsStr::new("--weights"),
@@ -271,6 +279,12 @@ fn a_real_video_runs_through_the_person_detector() {
             .filter(|f| !f.tracks.is_empty())
             .count()
             >= 15
+    );
+    let twin = read_result(&dir.path().join("again/result.json"));
+    assert_eq!(
+        serde_json::to_value(&twin.frames).unwrap(),
+        serde_json::to_value(&result.frames).unwrap(),
+        "both jobs found the same"
     );
 }
 

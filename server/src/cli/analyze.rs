@@ -29,7 +29,7 @@ pub struct AnalyzeArgs {
     /// Folder for the results: one sub-folder per video.
     #[arg(short, long)]
     out: PathBuf,
-    /// Videos analysed at the same time, each with its own copy of the model.
+    /// Videos analysed at the same time, sharing one copy of the model.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
     jobs: u16,
     /// Model weights: a model file (.bpk) or an Ultralytics checkpoint [default: the default
@@ -285,20 +285,13 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         )
     });
 
+    // One model for every job: the weights are loaded once, and the jobs' passes share them
+    // (the CPU fast path's layers spread over one thread pool, a GPU queues their work).
+    let detector = model.as_ref().map(load_detector).transpose()?;
+    let detector = detector.as_ref();
     std::thread::scope(|s| {
         for _ in 0..args.jobs.min(args.videos.len() as u16) {
             s.spawn(|| {
-                // Each job loads its own model: Burn modules are not shared between threads.
-                let detector = match &model {
-                    Some(spec) => match load_detector(spec) {
-                        Ok(d) => Some(d),
-                        Err(e) => {
-                            failures.lock().expect("not poisoned").push((usize::MAX, e));
-                            return;
-                        }
-                    },
-                    None => None,
-                };
                 loop {
                     if cancel.load(Ordering::Relaxed) {
                         break;
@@ -307,7 +300,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
                         break;
                     };
                     let video = &args.videos[i];
-                    let source = match (&detector, &model) {
+                    let source = match (detector, &model) {
                         (Some(detector), Some(spec)) => Source::Model {
                             detector,
                             weights: spec.weights.clone(),
