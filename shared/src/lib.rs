@@ -22,6 +22,7 @@ pub mod detect;
 pub mod frame;
 pub mod model;
 pub mod result;
+pub mod rules;
 pub mod standings;
 pub mod stats;
 pub mod track;
