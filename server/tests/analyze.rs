@@ -1,7 +1,8 @@
 //! `netball analyze` and `netball eval` end to end: oracle tracking on a simulated clip writes
 //! every output and holds its scores, the pipelined and baseline runs agree, strides and ranges pick the
 //! right frames, repeated frames are not detected again, the cache serves the same analysis,
-//! a real video runs through the real detector, and bad videos fail alone.
+//! a real video runs through the real detector, bad videos fail alone, and roles set by hand
+//! raise offside flags.
 
 mod common;
 
@@ -71,6 +72,22 @@ fn clip() -> &'static Clip {
             truth,
         }
     })
+}
+
+/// The simulator's floor map of the clip, as a calibration made on half-size frames (which
+/// `netball analyze` scales to the video), written into `dir`.
+fn simulator_calibration(dir: &Path) -> PathBuf {
+    use netball_server::simulate::truth::Truth;
+    let truth: Truth = serde_json::from_slice(&std::fs::read(&clip().truth).unwrap()).unwrap();
+    let m = truth.frames[0].camera.homography.0;
+    let half = serde_json::json!({
+        "width": 640,
+        "height": 360,
+        "homography": [m[0].map(|v| v / 2.0), m[1].map(|v| v / 2.0), m[2]],
+    });
+    let calibration = dir.join("cal.json");
+    std::fs::write(&calibration, half.to_string()).unwrap();
+    calibration
 }
 
 /// Runs `netball analyze` with oracle detections from the clip's truth.
@@ -486,14 +503,7 @@ fn a_calibration_puts_the_tracks_on_the_court() {
     use netball_server::simulate::truth::{ObjectClass, Truth};
     let dir = tempfile::tempdir().unwrap();
     let truth: Truth = serde_json::from_slice(&std::fs::read(&clip().truth).unwrap()).unwrap();
-    let m = truth.frames[0].camera.homography.0;
-    let half = serde_json::json!({
-        "width": 640,
-        "height": 360,
-        "homography": [m[0].map(|v| v / 2.0), m[1].map(|v| v / 2.0), m[2]],
-    });
-    let calibration = dir.path().join("cal.json");
-    std::fs::write(&calibration, half.to_string()).unwrap();
+    let calibration = simulator_calibration(dir.path());
     let out_dir = dir.path().join("out");
     let args = [
         "--no-video",
@@ -567,6 +577,7 @@ fn a_calibration_puts_the_tracks_on_the_court() {
 
     // A calibration of a square frame is another view than this 16:9 video.
     let square = dir.path().join("square.json");
+    let half: Value = serde_json::from_slice(&std::fs::read(&calibration).unwrap()).unwrap();
     let other =
         serde_json::json!({ "width": 500, "height": 500, "homography": half["homography"] });
     std::fs::write(&square, other.to_string()).unwrap();
@@ -589,4 +600,84 @@ fn iou(a: [f32; 4], b: [f32; 4]) -> f32 {
     let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
     let inter = w * h;
     inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+}
+
+#[test]
+fn roles_set_by_hand_raise_the_offside_flags_of_their_tracks() {
+    use netball_shared::court::{CourtDimensions, End, Position};
+    use netball_shared::rules::{Footing, OffsideSettings, PlayerTrack, Role, offside};
+
+    let dir = tempfile::tempdir().unwrap();
+    let calibration = simulator_calibration(dir.path());
+    let cal = calibration.to_str().unwrap();
+    let first = dir.path().join("first");
+    let out = analyze_oracle(&first, &["--no-video", "--no-cache", "--calibration", cal]);
+    assert!(out.status.success(), "{}", text(&out));
+    let result = read_result(&first.join("clip/result.json"));
+    assert!(result.flags.is_empty(), "no roles, no flags");
+
+    // The longest track, made a GS attacking the high end: wherever its player went outside
+    // the high goal third, she was offside.
+    let track = result.tracks.iter().max_by_key(|t| t.frames).unwrap().id;
+    let feet: Vec<Footing> = result
+        .frames
+        .iter()
+        .filter_map(|f| {
+            let t = f.tracks.iter().find(|t| t.id == track)?;
+            Some(Footing {
+                frame: f.frame,
+                time: f.time,
+                at: t.court?,
+            })
+        })
+        .collect();
+    let role = Role {
+        position: Position::GS,
+        attacking: End::High,
+    };
+    let want = offside(
+        &CourtDimensions::default(),
+        &[PlayerTrack {
+            track,
+            role,
+            feet: &feet,
+        }],
+        &OffsideSettings::default(),
+    );
+    assert!(!want.is_empty(), "track {track} never left the high third");
+
+    let positions = dir.path().join("positions.csv");
+    std::fs::write(
+        &positions,
+        format!("track,position,attacking\n{track},GS,high\n"),
+    )
+    .unwrap();
+    let second = dir.path().join("second");
+    let positions_arg = positions.to_str().unwrap();
+    let args = [
+        "--no-video",
+        "--no-cache",
+        "--calibration",
+        cal,
+        "--positions",
+        positions_arg,
+    ];
+    let out = analyze_oracle(&second, &args);
+    assert!(out.status.success(), "{}", text(&out));
+    let result = read_result(&second.join("clip/result.json"));
+    assert_eq!(result.header.settings.roles.get(&track), Some(&role));
+    assert_eq!(result.flags, want);
+    eprintln!(
+        "track {track} as GS attacking high: {} offside flags",
+        want.len()
+    );
+
+    // Roles need the court, and a bad file is named.
+    let out = analyze_oracle(&dir.path().join("third"), &["--positions", positions_arg]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--calibration"), "{}", text(&out));
+    std::fs::write(&positions, "track,position,attacking\n1,XX,high\n").unwrap();
+    let out = analyze_oracle(&dir.path().join("fourth"), &args);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("line 2"), "{}", text(&out));
 }

@@ -1,6 +1,6 @@
 //! `netball analyze <videos…> -o out/`: the whole pipeline over one or more videos.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -16,6 +16,7 @@ use netball_server::pipeline::{
 };
 use netball_shared::camera::FrameCalibration;
 use netball_shared::result::AnalysisSettings;
+use netball_shared::rules::{OffsideSettings, RuleSettings};
 use netball_shared::track::{BallTrackerSettings, ByteTrackSettings, TeamSettings};
 use netball_shared::{DetectConfig, Detector, ModelFile};
 
@@ -94,6 +95,16 @@ pub struct AnalyzeArgs {
     /// the court, in result.json and tracks.csv. One view for every video given.
     #[arg(long)]
     calibration: Option<PathBuf>,
+    /// Roles of tracks set by hand, for the rules: a CSV file `track,position,attacking`
+    /// (`12,GS,high`), with the track ids of an earlier run. Needs --calibration.
+    #[arg(long, requires = "calibration")]
+    positions: Option<PathBuf>,
+    /// Metres a player's feet must be beyond her areas for an offside.
+    #[arg(long, default_value_t = OffsideSettings::default().tolerance_m)]
+    offside_tolerance: f32,
+    /// Seconds a player's feet must stay beyond her areas for an offside.
+    #[arg(long, default_value_t = OffsideSettings::default().persistence_s)]
+    offside_persistence: f64,
     /// Do not write the annotated video (annotated.mp4).
     #[arg(long)]
     no_video: bool,
@@ -131,6 +142,14 @@ impl AnalyzeArgs {
             ball: BallTrackerSettings::default(),
             teams: TeamSettings::default(),
             calibration: None,
+            roles: BTreeMap::new(),
+            rules: RuleSettings {
+                offside: OffsideSettings {
+                    tolerance_m: self.offside_tolerance,
+                    persistence_s: self.offside_persistence,
+                    ..OffsideSettings::default()
+                },
+            },
         }
     }
 
@@ -275,6 +294,9 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
             )
         })?;
         analysis.calibration = Some(calibration);
+    }
+    if let Some(path) = &args.positions {
+        analysis.roles = super::roles::read(path)?;
     }
     let settings = args.run_settings();
     let cache = (!args.no_cache).then(|| {

@@ -9,6 +9,7 @@ mod detect;
 mod eval;
 mod model;
 mod options;
+mod roles;
 mod serve;
 #[cfg(feature = "video")]
 mod simulate;

@@ -165,6 +165,8 @@ mod tests {
             ball: Default::default(),
             teams: Default::default(),
             calibration: None,
+            roles: Default::default(),
+            rules: Default::default(),
         };
         let key = |settings: &AnalysisSettings| {
             Cache::key(&video, &[], &detector, settings, "video").unwrap()

@@ -185,6 +185,7 @@ impl Outputs {
             ("ball", serde_json::to_string(&summary.ball)?),
             ("tracks", serde_json::to_string(&summary.tracks)?),
             ("teams", serde_json::to_string(&summary.teams)?),
+            ("flags", serde_json::to_string(&summary.flags)?),
             ("metrics", serde_json::to_string(&summary.metrics)?),
         ]
         .into_iter()

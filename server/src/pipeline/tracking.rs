@@ -42,7 +42,7 @@ impl Tracking {
             ball: BallTracker::new(settings.ball.scaled_to_height(video_height as f32))
                 .with_stride(stride),
             teams: TeamClassifier::new(settings.teams),
-            summaries: TrackSummaries::default(),
+            summaries: TrackSummaries::new(settings.roles.clone(), settings.rules),
             ball_path: Vec::new(),
             kinds: classes.iter().map(|c| ObjectKind::from_label(c)).collect(),
             classes: classes.to_vec(),
@@ -120,16 +120,18 @@ impl Tracking {
         &self.classes
     }
 
-    /// The end of the video: the ball's remaining points, the tracks with their teams.
+    /// The end of the video: the ball's remaining points, the tracks with their teams, the
+    /// rules' flags.
     pub fn finish(self, metrics: RunMetrics) -> ResultSummary {
         let mut ball = self.ball_path;
         ball.extend(self.ball.finish());
         let teams = self.teams.assign();
-        let tracks = self.summaries.finish(&self.classes, &teams);
+        let (tracks, flags) = self.summaries.finish(&self.classes, &teams);
         ResultSummary {
             ball,
             tracks,
             teams,
+            flags,
             metrics,
         }
     }

@@ -3,11 +3,14 @@
 //!
 //! The document (format `docs/result-format.md`) is a header, then one [`FrameResult`] per
 //! analysed frame, then what is known only at the end: the ball's path (interpolation needs
-//! the frames after a gap), the track summaries with their teams, and the run's metrics.
+//! the frames after a gap), the track summaries with their teams, the rules' flags, and the
+//! run's metrics.
 //! Writers stream the frames, so a whole match never has to sit in memory.
 
 mod metrics;
 mod tracks;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +20,7 @@ pub use tracks::{TrackSummaries, TrackSummary};
 use crate::DetectConfig;
 use crate::Detection;
 use crate::camera::FrameCalibration;
+use crate::rules::{Flag, Role, RuleSettings};
 use crate::track::{
     BallPoint, BallTrackerSettings, ByteTrackSettings, TeamAssignment, TeamSettings, Track,
 };
@@ -111,6 +115,12 @@ pub struct AnalysisSettings {
     /// tracks in pixels only.
     #[serde(default)]
     pub calibration: Option<FrameCalibration>,
+    /// Roles set by hand, by track id: the rules check the tracks that have one (and only
+    /// with a calibration) until positions are read from the bibs.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<u32, Role>,
+    #[serde(default)]
+    pub rules: RuleSettings,
 }
 
 /// One analysed frame.
@@ -132,6 +142,8 @@ pub struct ResultSummary {
     pub ball: Vec<BallPoint>,
     pub tracks: Vec<TrackSummary>,
     pub teams: TeamAssignment,
+    /// Rules broken, in time order.
+    pub flags: Vec<Flag>,
     pub metrics: RunMetrics,
 }
 
@@ -145,6 +157,8 @@ pub struct AnalysisResult {
     pub ball: Vec<BallPoint>,
     pub tracks: Vec<TrackSummary>,
     pub teams: TeamAssignment,
+    #[serde(default)]
+    pub flags: Vec<Flag>,
     pub metrics: RunMetrics,
 }
 

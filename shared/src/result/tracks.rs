@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::court::CourtDimensions;
+use crate::rules::{Flag, Footing, OffsideWatch, Role, RuleSettings};
 use crate::stats::{Movement, MovementSummary};
 use crate::track::{TeamAssignment, TeamLabel, Track};
 
@@ -33,13 +35,24 @@ struct Span {
     movement: Movement,
 }
 
-/// Accumulates [`TrackSummary`]s.
-#[derive(Clone, Debug, Default)]
+/// Accumulates [`TrackSummary`]s, and checks the rules on the tracks that have a role.
+#[derive(Clone, Debug)]
 pub struct TrackSummaries {
     spans: BTreeMap<u32, Span>,
+    roles: BTreeMap<u32, Role>,
+    offside: OffsideWatch,
 }
 
 impl TrackSummaries {
+    /// For tracks whose `roles` are known (by id), checked by `rules`.
+    pub fn new(roles: BTreeMap<u32, Role>, rules: RuleSettings) -> Self {
+        Self {
+            spans: BTreeMap::new(),
+            roles,
+            offside: OffsideWatch::new(CourtDimensions::default(), rules.offside),
+        }
+    }
+
     /// The tracks of frame `frame`, `time` seconds into the video.
     pub fn observe(&mut self, frame: u64, time: f64, tracks: &[Track]) {
         for t in tracks {
@@ -56,13 +69,23 @@ impl TrackSummaries {
             if let (Some(p), Some(px)) = (t.court, t.court_px_m) {
                 // Box edges wander by a couple of pixels between frames.
                 span.movement.push(time, p, f64::from(2.0 * px).max(0.05));
+                if let Some(&role) = self.roles.get(&t.id) {
+                    let at = Footing { frame, time, at: p };
+                    self.offside.observe(t.id, role, at);
+                }
             }
         }
     }
 
-    /// The summaries by id, with class names from `classes` and teams from `teams`.
-    pub fn finish(self, classes: &[String], teams: &TeamAssignment) -> Vec<TrackSummary> {
-        self.spans
+    /// The summaries by id, with class names from `classes` and teams from `teams`, and the
+    /// rules' flags in time order.
+    pub fn finish(
+        self,
+        classes: &[String],
+        teams: &TeamAssignment,
+    ) -> (Vec<TrackSummary>, Vec<Flag>) {
+        let summaries = self
+            .spans
             .into_iter()
             .map(|(id, span)| {
                 let class = span
@@ -80,6 +103,7 @@ impl TrackSummaries {
                     movement: span.movement.summary(),
                 }
             })
-            .collect()
+            .collect();
+        (summaries, self.offside.finish())
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::court::{CourtPoint, End, Position};
 
-pub use offside::{OffsideSettings, offside};
+pub use offside::{OffsideSettings, OffsideWatch, offside};
 
 /// Where a player's feet were on one analysed frame: the ground point of her box, through the
 /// court homography.
@@ -21,15 +21,27 @@ pub struct Footing {
     pub at: CourtPoint,
 }
 
-/// A player whose position is known, over one period: the end her team attacks only changes
-/// between periods.
+/// What a player may do where: her position, and the end her team attacks (which changes only
+/// between periods).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub position: Position,
+    pub attacking: End,
+}
+
+/// A player whose role is known, and where her feet were.
 #[derive(Clone, Copy, Debug)]
 pub struct PlayerTrack<'a> {
     pub track: u32,
-    pub position: Position,
-    pub attacking: End,
+    pub role: Role,
     /// In time order.
     pub feet: &'a [Footing],
+}
+
+/// The rules' settings (`NETBALL.md` names each number that is one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleSettings {
+    pub offside: OffsideSettings,
 }
 
 /// Which rule a flag is for.

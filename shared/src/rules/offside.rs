@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Flag, Footing, PlayerTrack, Rule};
+use std::collections::BTreeMap;
+
+use super::{Flag, Footing, PlayerTrack, Role, Rule};
 use crate::court::CourtDimensions;
 
 /// When feet outside the allowed areas make an offside.
@@ -31,51 +33,86 @@ impl Default for OffsideSettings {
     }
 }
 
-/// Every offside of `players`: one flag per stay outside the allowed areas that lasts at least
-/// [`OffsideSettings::persistence_s`], in the order the players are given.
+/// Offside flags raised as feet come in, frame by frame, as the pipeline sees them. It keeps
+/// only each player's current stay outside her areas.
+#[derive(Clone, Debug)]
+pub struct OffsideWatch {
+    court: CourtDimensions,
+    settings: OffsideSettings,
+    stays: BTreeMap<u32, Vec<Footing>>,
+    flags: Vec<Flag>,
+}
+
+impl OffsideWatch {
+    pub fn new(court: CourtDimensions, settings: OffsideSettings) -> Self {
+        Self {
+            court,
+            settings,
+            stays: BTreeMap::new(),
+            flags: Vec::new(),
+        }
+    }
+
+    /// Track `track`, playing `role`, had her feet at `footing` (later than her last).
+    pub fn observe(&mut self, track: u32, role: Role, footing: Footing) {
+        let outside =
+            role.position
+                .distance_outside_allowed(&self.court, footing.at, role.attacking)
+                > self.settings.tolerance_m;
+        let stay = self.stays.entry(track).or_default();
+        let broken = stay
+            .last()
+            .is_some_and(|last| footing.time - last.time > self.settings.max_gap_s);
+        if broken || !outside {
+            close(track, stay, &self.settings, &mut self.flags);
+        }
+        if outside {
+            stay.push(footing);
+        }
+    }
+
+    /// Every flag, the stays still open included, in time order.
+    pub fn finish(mut self) -> Vec<Flag> {
+        for (track, stay) in &mut self.stays {
+            close(*track, stay, &self.settings, &mut self.flags);
+        }
+        self.flags
+            .sort_by(|a, b| a.time.total_cmp(&b.time).then(a.players.cmp(&b.players)));
+        self.flags
+    }
+}
+
+/// Ends a stay: a flag if it lasted at least the persistence.
+fn close(track: u32, stay: &mut Vec<Footing>, settings: &OffsideSettings, flags: &mut Vec<Flag>) {
+    if let (Some(first), Some(last)) = (stay.first(), stay.last())
+        && last.time - first.time >= settings.persistence_s
+    {
+        flags.push(Flag {
+            rule: Rule::Offside,
+            frame: first.frame,
+            time: first.time,
+            duration: last.time - first.time,
+            players: vec![track],
+            evidence: std::mem::take(stay),
+        });
+    }
+    stay.clear();
+}
+
+/// Every offside of `players`, in time order: one flag per stay outside the allowed areas that
+/// lasts at least [`OffsideSettings::persistence_s`].
 pub fn offside(
     court: &CourtDimensions,
     players: &[PlayerTrack<'_>],
     settings: &OffsideSettings,
 ) -> Vec<Flag> {
-    let mut flags = Vec::new();
+    let mut watch = OffsideWatch::new(*court, *settings);
     for player in players {
-        let outside = |f: &Footing| {
-            player
-                .position
-                .distance_outside_allowed(court, f.at, player.attacking)
-                > settings.tolerance_m
-        };
-        let mut stay: Vec<Footing> = Vec::new();
-        let mut close = |stay: &mut Vec<Footing>| {
-            if let (Some(first), Some(last)) = (stay.first(), stay.last())
-                && last.time - first.time >= settings.persistence_s
-            {
-                flags.push(Flag {
-                    rule: Rule::Offside,
-                    frame: first.frame,
-                    time: first.time,
-                    duration: last.time - first.time,
-                    players: vec![player.track],
-                    evidence: std::mem::take(stay),
-                });
-            }
-            stay.clear();
-        };
         for footing in player.feet {
-            let broken = stay
-                .last()
-                .is_some_and(|last| footing.time - last.time > settings.max_gap_s);
-            if broken || !outside(footing) {
-                close(&mut stay);
-            }
-            if outside(footing) {
-                stay.push(*footing);
-            }
+            watch.observe(player.track, player.role, *footing);
         }
-        close(&mut stay);
     }
-    flags
+    watch.finish()
 }
 
 #[cfg(test)]
@@ -102,8 +139,10 @@ mod tests {
     fn flags(position: Position, attacking: End, feet: &[Footing]) -> Vec<Flag> {
         let player = PlayerTrack {
             track: 7,
-            position,
-            attacking,
+            role: Role {
+                position,
+                attacking,
+            },
             feet,
         };
         offside(
