@@ -383,25 +383,42 @@ impl Conv {
         (out_h, out_w): (usize, usize),
         scratch: &mut [f32],
     ) {
+        let depth = self.kernel * self.kernel * self.in_channels;
+        for (r, row) in scratch.chunks_exact_mut(depth).take(count).enumerate() {
+            self.receptive_field(input, start + r, (out_h, out_w), row);
+        }
+    }
+
+    /// Copies the receptive field of output pixel `pixel` (over the batch, row-major) into
+    /// `field`, `kernel² · in` values in im2col's order; padding reads as zero.
+    #[inline(always)]
+    fn receptive_field(
+        &self,
+        input: View<'_>,
+        pixel: usize,
+        (out_h, out_w): (usize, usize),
+        field: &mut [f32],
+    ) {
         let m = input.map();
         let (k, c) = (self.kernel, self.in_channels);
-        for (r, row) in scratch.chunks_exact_mut(k * k * c).take(count).enumerate() {
-            let pixel = start + r;
-            let (b, oy, ox) = (
-                pixel / (out_h * out_w),
-                pixel / out_w % out_h,
-                pixel % out_w,
-            );
-            for ky in 0..k {
-                let iy = (oy * self.stride + ky) as isize - self.pad as isize;
-                for kx in 0..k {
-                    let ix = (ox * self.stride + kx) as isize - self.pad as isize;
-                    let dst = &mut row[(ky * k + kx) * c..(ky * k + kx + 1) * c];
-                    if iy < 0 || ix < 0 || iy >= m.height as isize || ix >= m.width as isize {
-                        dst.fill(0.0);
-                    } else {
-                        let src = (b * m.height + iy as usize) * m.width + ix as usize;
-                        dst.copy_from_slice(input.pixel(src));
+        let (b, oy, ox) = (
+            pixel / (out_h * out_w),
+            pixel / out_w % out_h,
+            pixel % out_w,
+        );
+        for ky in 0..k {
+            let iy = (oy * self.stride + ky) as isize - self.pad as isize;
+            for kx in 0..k {
+                let ix = (ox * self.stride + kx) as isize - self.pad as isize;
+                let dst = &mut field[(ky * k + kx) * c..(ky * k + kx + 1) * c];
+                if iy < 0 || ix < 0 || iy >= m.height as isize || ix >= m.width as isize {
+                    dst.fill(0.0);
+                } else {
+                    let src = (b * m.height + iy as usize) * m.width + ix as usize;
+                    // Element by element: the stem's three channels would otherwise be a
+                    // library call each.
+                    for (d, s) in dst.iter_mut().zip(input.pixel(src)) {
+                        *d = *s;
                     }
                 }
             }
@@ -550,32 +567,11 @@ fn direct_loop<const FMA: bool>(
     at: usize,
     stride: usize,
 ) {
-    let m = input.map();
-    let (k, c, n) = (conv.kernel, conv.in_channels, conv.out_channels);
-    let depth = k * k * c;
+    let n = conv.out_channels;
+    let depth = conv.kernel * conv.kernel * conv.in_channels;
     let mut field = [0.0f32; SHALLOW];
     for r in 0..count {
-        let pixel = start + r;
-        let (b, oy, ox) = (
-            pixel / (out_h * out_w),
-            pixel / out_w % out_h,
-            pixel % out_w,
-        );
-        for ky in 0..k {
-            let iy = (oy * conv.stride + ky) as isize - conv.pad as isize;
-            for kx in 0..k {
-                let ix = (ox * conv.stride + kx) as isize - conv.pad as isize;
-                let dst = &mut field[(ky * k + kx) * c..(ky * k + kx + 1) * c];
-                if iy < 0 || ix < 0 || iy >= m.height as isize || ix >= m.width as isize {
-                    dst.fill(0.0);
-                } else {
-                    let src = (b * m.height + iy as usize) * m.width + ix as usize;
-                    for (d, s) in dst.iter_mut().zip(input.pixel(src)) {
-                        *d = *s;
-                    }
-                }
-            }
-        }
+        conv.receptive_field(input, start + r, (out_h, out_w), &mut field[..depth]);
         let row = &mut chunk[r * stride + at..r * stride + at + n];
         for (dst, weights) in row
             .chunks_mut(BLOCK)
