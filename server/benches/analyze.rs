@@ -17,33 +17,13 @@
 //! (`bash scripts/fetch-assets.sh`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use netball_shared::result::AnalysisResult;
+use support::{env_f64, netball};
 
-fn env_f64(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
-fn netball(args: &[&str]) -> Result<String> {
-    let out = Command::new(env!("CARGO_BIN_EXE_netball"))
-        .args(args)
-        .output()
-        .context("running netball")?;
-    if !out.status.success() {
-        bail!(
-            "netball {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
+mod support;
 
 fn asset(rel: &str) -> Result<PathBuf> {
     let root = std::env::var_os("NETBALL_ASSETS").map_or_else(

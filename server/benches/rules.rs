@@ -16,32 +16,19 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use netball_server::simulate::events::{EventKind, ViolationKind};
 use netball_server::simulate::team::Team;
 use netball_server::simulate::truth::{ObjectClass, Truth};
 use netball_shared::court::{End, Position};
 use netball_shared::result::AnalysisResult;
+use support::{env_f64, netball};
+
+mod support;
 
 /// Seconds a flag and a truth offside may be apart and still be the same.
 const SLACK: f64 = 0.5;
-
-fn netball(args: &[&str]) -> Result<()> {
-    let out = Command::new(env!("CARGO_BIN_EXE_netball"))
-        .args(args)
-        .output()
-        .context("running netball")?;
-    if !out.status.success() {
-        bail!(
-            "netball {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(())
-}
 
 fn iou(a: [f32; 4], b: [f32; 4]) -> f32 {
     let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
@@ -77,10 +64,7 @@ fn truth_ids(result: &AnalysisResult, truth: &Truth) -> HashMap<(u64, u32), u32>
 }
 
 fn main() -> Result<()> {
-    let seconds: f64 = std::env::var("NETBALL_BENCH_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60.0);
+    let seconds = env_f64("NETBALL_BENCH_SECONDS", 60.0);
     let dir = tempfile::tempdir()?;
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
     let (video, truth_path) = (path("rules.mp4"), path("rules.json"));
