@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use netball_shared::result::AnalysisResult;
-use support::{env_f64, netball};
+use support::{env_f64, netball, simulate};
 
 mod support;
 
@@ -41,30 +41,6 @@ fn asset(rel: &str) -> Result<PathBuf> {
         );
     }
     Ok(path)
-}
-
-fn simulate(dir: &Path, name: &str, seconds: f64, resolution: &str) -> Result<(PathBuf, PathBuf)> {
-    let video = dir.join(format!("{name}.mp4"));
-    let truth = dir.join(format!("{name}.json"));
-    let started = Instant::now();
-    netball(&[
-        "simulate",
-        "--seed",
-        "11",
-        "--duration",
-        &format!("{seconds}s"),
-        "--resolution",
-        resolution,
-        "--out",
-        video.to_str().context("utf-8 path")?,
-        "--truth",
-        truth.to_str().context("utf-8 path")?,
-    ])?;
-    eprintln!(
-        "simulated {name} ({seconds} s at {resolution}) in {:.0?}",
-        started.elapsed()
-    );
-    Ok((video, truth))
 }
 
 /// Runs `netball analyze` and returns its result (read back) and its wall time.
@@ -126,7 +102,7 @@ fn main() -> Result<()> {
     let out = dir.path().join("out");
 
     // 1. Speed at 1080p, model on the CPU.
-    let (video, _) = simulate(dir.path(), "hd", seconds, "1920x1080")?;
+    let (video, _) = simulate(dir.path(), "hd", seconds, "1920x1080", &[])?;
     let model = ["--weights", weights, "--device", "cpu"];
     let (baseline, baseline_wall) = analyze(
         &video,
@@ -160,7 +136,7 @@ fn main() -> Result<()> {
     stage_rows("pipelined", &fast);
 
     // 2. Memory at 4K.
-    let (video, _) = simulate(dir.path(), "uhd", 2.0, "3840x2160")?;
+    let (video, _) = simulate(dir.path(), "uhd", 2.0, "3840x2160", &[])?;
     let (uhd, _) = analyze(&video, &out.join("uhd"), &model)?;
     let (uhd_base, _) = analyze(
         &video,
@@ -178,7 +154,7 @@ fn main() -> Result<()> {
     println!("| pipelined | {:.0} |", mb(&uhd));
 
     // 3. Tracking with oracle detections.
-    let (video, truth) = simulate(dir.path(), "track", track_seconds, "1280x720")?;
+    let (video, truth) = simulate(dir.path(), "track", track_seconds, "1280x720", &[])?;
     let truth_str = truth.to_str().context("utf-8 path")?;
     let (_, wall) = analyze(&video, &out.join("track"), &["--truth", truth_str])?;
     let result = out.join("track/track/result.json");

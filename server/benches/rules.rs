@@ -23,7 +23,7 @@ use netball_server::simulate::team::Team;
 use netball_server::simulate::truth::{ObjectClass, Truth};
 use netball_shared::court::{End, Position};
 use netball_shared::result::AnalysisResult;
-use support::{env_f64, netball};
+use support::{env_f64, netball, simulate};
 
 mod support;
 
@@ -67,24 +67,17 @@ fn main() -> Result<()> {
     let seconds = env_f64("NETBALL_BENCH_SECONDS", 60.0);
     let dir = tempfile::tempdir()?;
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
-    let (video, truth_path) = (path("rules.mp4"), path("rules.json"));
-    netball(&[
-        "simulate",
-        "--seed",
-        "11",
-        "--duration",
-        &format!("{seconds}s"),
-        "--resolution",
+    let (video, truth_path) = simulate(
+        dir.path(),
+        "rules",
+        seconds,
         "1280x720",
-        "--violations",
-        "offside",
-        "--violation-every",
-        "8s",
-        "--out",
-        &video,
-        "--truth",
-        &truth_path,
-    ])?;
+        &["--violations", "offside", "--violation-every", "8s"],
+    )?;
+    let (video, truth_path) = (
+        video.to_string_lossy().into_owned(),
+        truth_path.to_string_lossy().into_owned(),
+    );
     let truth: Truth = serde_json::from_slice(&std::fs::read(&truth_path)?)?;
     let calibration = path("cal.json");
     std::fs::write(

@@ -1,6 +1,8 @@
 //! What the benches that drive the `netball` command line share.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
@@ -26,4 +28,39 @@ pub fn netball(args: &[&str]) -> Result<String> {
         );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Simulates `seconds` of seed 11 at `resolution` (with `extra` arguments for `netball
+/// simulate`) into `dir` as `name.mp4` and `name.json`, and returns their paths.
+pub fn simulate(
+    dir: &Path,
+    name: &str,
+    seconds: f64,
+    resolution: &str,
+    extra: &[&str],
+) -> Result<(PathBuf, PathBuf)> {
+    let video = dir.join(format!("{name}.mp4"));
+    let truth = dir.join(format!("{name}.json"));
+    let started = Instant::now();
+    let duration = format!("{seconds}s");
+    let mut args = vec![
+        "simulate",
+        "--seed",
+        "11",
+        "--duration",
+        &duration,
+        "--resolution",
+        resolution,
+        "--out",
+        video.to_str().context("utf-8 path")?,
+        "--truth",
+        truth.to_str().context("utf-8 path")?,
+    ];
+    args.extend(extra);
+    netball(&args)?;
+    eprintln!(
+        "simulated {name} ({seconds} s at {resolution}) in {:.0?}",
+        started.elapsed()
+    );
+    Ok((video, truth))
 }
