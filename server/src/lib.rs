@@ -5,6 +5,7 @@
 //! - [`eval`]: detection and tracking metrics (AP, HOTA, IDF1, CLEAR MOT) against a truth.
 //! - [`model_import`]: reading Ultralytics checkpoints and the project's model files.
 //! - [`annotate`]: drawing detections onto a frame.
+//! - [`bibs`]: training and measuring the bib reader on simulated matches.
 //! - [`bench`]: a device's agreement with the CPU and its detector throughput.
 //! - [`serve`]: the HTTP server that hands the browser app and the model to users.
 //! - [`pipeline`] (feature `video`): the analysis of a video, stage by stage on bounded
@@ -13,6 +14,7 @@
 
 pub mod annotate;
 pub mod bench;
+pub mod bibs;
 pub mod decode;
 pub mod device;
 pub mod eval;

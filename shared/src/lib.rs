@@ -16,6 +16,7 @@
 //! - [`standings`]: league tables from a fixtures list, with the tie-break order as a setting.
 //! - [`stats`]: statistics; so far each player's distance and speeds from court positions.
 
+pub mod bib;
 pub mod camera;
 pub mod court;
 pub mod detect;

@@ -3,6 +3,7 @@
 #[cfg(feature = "video")]
 mod analyze;
 mod bench;
+mod bibs;
 mod calibrate;
 mod dataset;
 mod detect;
@@ -43,6 +44,9 @@ enum Command {
     Model(model::ModelCommand),
     /// Serve the browser app and the model.
     Serve(serve::ServeArgs),
+    /// Train and measure the bib reader (positions from the letters on bibs).
+    #[command(subcommand)]
+    Bibs(bibs::BibsCommand),
     /// Check a device against the CPU on real weights and measure detector throughput.
     Bench(bench::BenchArgs),
     /// Write a YOLO training set of simulated frames (images, labels, data.yaml).
@@ -65,6 +69,7 @@ impl Cli {
             Command::Model(cmd) => model::run(cmd),
             Command::Serve(args) => serve::run(args),
             Command::Bench(args) => bench::run(args),
+            Command::Bibs(cmd) => bibs::run(cmd),
             Command::Dataset(args) => dataset::run(args),
             Command::Standings(args) => standings::run(args),
             #[cfg(feature = "video")]

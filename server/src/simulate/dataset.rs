@@ -53,6 +53,16 @@ pub fn class_index(class: ObjectClass) -> usize {
 
 /// A clip's look and camera, varied by its seed.
 fn clip_settings(seed: u64, s: &DatasetSettings) -> ClipSettings {
+    varied_clip(
+        seed,
+        (s.width, s.height),
+        2.0 + s.spacing * s.per_clip as f64,
+    )
+}
+
+/// A clip of `duration` seconds whose camera view, lens and picture effects are drawn from
+/// `seed`: the variety training sets need.
+pub fn varied_clip(seed: u64, (width, height): (u32, u32), duration: f64) -> ClipSettings {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(2);
     let view = match rng.random_range(0..10) {
@@ -62,9 +72,9 @@ fn clip_settings(seed: u64, s: &DatasetSettings) -> ClipSettings {
     };
     ClipSettings {
         seed,
-        duration: 2.0 + s.spacing * s.per_clip as f64,
-        width: s.width,
-        height: s.height,
+        duration,
+        width,
+        height,
         fps: 25,
         view,
         k1: if rng.random_bool(0.3) {
