@@ -105,6 +105,14 @@ pub struct AnalyzeArgs {
     /// Seconds a player's feet must stay beyond her areas for an offside.
     #[arg(long, default_value_t = OffsideSettings::default().persistence_s)]
     offside_persistence: f64,
+    /// Do not read the letters on bibs (tracks then keep players apart by boxes and kit
+    /// colours only).
+    #[arg(long)]
+    no_bibs: bool,
+    /// Frames tracks are held back so later identity corrections reach them (memory: this
+    /// many frames at the analysed size).
+    #[arg(long, default_value_t = 50)]
+    identity_lag: u32,
     /// Do not write the annotated video (annotated.mp4).
     #[arg(long)]
     no_video: bool,
@@ -150,6 +158,8 @@ impl AnalyzeArgs {
                     ..OffsideSettings::default()
                 },
             },
+            read_bibs: !self.no_bibs,
+            identity_lag: self.identity_lag,
         }
     }
 

@@ -11,8 +11,7 @@ use anyhow::{Context, Result};
 use super::Source;
 use super::metrics::StageClock;
 use super::oracle;
-use super::output::Tracked;
-use super::stages::{Finished, Job, TEAMS_EVERY};
+use super::stages::{Finished, Job};
 use super::video::VideoSink;
 use crate::decode::video::VideoFrames;
 
@@ -54,30 +53,29 @@ pub(super) fn run(job: Job) -> Result<Finished> {
                 (Source::Oracle { .. }, Some(oracle)) => oracle.detect(timed.index),
                 (Source::Oracle { .. }, None) => unreachable!("an oracle source has its oracle"),
             })?;
-            let tracked = clocks[2].time(1, || {
-                let (result, ball) = tracking.frame(
+            let passed = clocks[2].time(1, || {
+                tracking.frame(
                     timed.index,
                     timed.seconds,
-                    &timed.frame,
-                    video_size,
+                    Arc::new(timed.frame),
                     detections,
-                );
-                let teams = (analysed as usize)
-                    .is_multiple_of(TEAMS_EVERY)
-                    .then(|| tracking.teams());
-                Tracked {
-                    result,
-                    frame: Arc::new(timed.frame),
-                    ball,
-                    teams,
-                }
+                )
             });
+            for tracked in passed {
+                clocks[3].time(1, || {
+                    sink.frame(&tracked)?;
+                    outputs.frame(&tracked.result, &classes)
+                })?;
+                progress(1);
+            }
+            analysed += 1;
+        }
+        for tracked in clocks[2].time(0, || tracking.flush()) {
             clocks[3].time(1, || {
                 sink.frame(&tracked)?;
                 outputs.frame(&tracked.result, &classes)
             })?;
             progress(1);
-            analysed += 1;
         }
         clocks[3].time(0, || sink.finish())?;
         let stages = clocks.into_iter().map(StageClock::finish).collect();

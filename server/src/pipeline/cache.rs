@@ -9,6 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use netball_shared::bib::BibModel;
 use netball_shared::result::{AnalysisSettings, DetectorInfo};
 use sha2::{Digest, Sha256};
 
@@ -69,6 +70,9 @@ impl Cache {
         }
         hasher.update(serde_json::to_vec(detector)?);
         hasher.update(serde_json::to_vec(settings)?);
+        if settings.read_bibs {
+            hasher.update(BibModel::bundled_bytes());
+        }
         Ok(format!("{:x}", hasher.finalize()))
     }
 
@@ -167,6 +171,8 @@ mod tests {
             calibration: None,
             roles: Default::default(),
             rules: Default::default(),
+            read_bibs: true,
+            identity_lag: 50,
         };
         let key = |settings: &AnalysisSettings| {
             Cache::key(&video, &[], &detector, settings, "video").unwrap()

@@ -267,7 +267,8 @@ fn analyze_inner(
         })?),
         None => None,
     };
-    let tracking = Tracking::new(analysis, &classes, info.height, floor);
+    let tracking = Tracking::new(analysis, &classes, (info.width, info.height), floor)
+        .context("loading the bundled bib reader")?;
     let video_fps = run.video.then(|| info.fps / f64::from(run.stride.get()));
     let outputs = output::Outputs::start(out.clone(), &header)?;
     let job = stages::Job {

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::Source;
 use super::metrics::StageClock;
 use super::oracle::{self, Oracle};
-use super::output::{Outputs, Tracked};
+use super::output::Outputs;
 use super::tracking::Tracking;
 use super::video::VideoSink;
 use crate::decode::video::{DecodeOptions, VideoFrames};
@@ -137,18 +137,16 @@ pub(super) fn run(job: Job) -> Result<Finished> {
         let track = s.spawn(move || {
             let mut tracking = tracking;
             let mut clock = StageClock::new("track");
-            for (n, d) in detected_rx.into_iter().enumerate() {
-                let tracked = clock.time(1, || {
-                    let (result, ball) =
-                        tracking.frame(d.index, d.time, &d.frame, video_size, d.detections);
-                    let teams = n.is_multiple_of(TEAMS_EVERY).then(|| tracking.teams());
-                    Tracked {
-                        result,
-                        frame: d.frame,
-                        ball,
-                        teams,
+            'frames: for d in detected_rx {
+                let passed =
+                    clock.time(1, || tracking.frame(d.index, d.time, d.frame, d.detections));
+                for tracked in passed {
+                    if result_tx.send(tracked).is_err() {
+                        break 'frames;
                     }
-                });
+                }
+            }
+            for tracked in clock.time(0, || tracking.flush()) {
                 if result_tx.send(tracked).is_err() {
                     break;
                 }

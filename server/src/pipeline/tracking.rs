@@ -1,22 +1,45 @@
 //! The tracking stage: people through ByteTrack, the ball through its own tracker, kit colours
 //! gathered per track for the teams, and the per-track summaries. One instance per video,
 //! fed frames in order.
+//!
+//! Tracked frames are held back for `identity_lag` frames before they go on: when the tracker
+//! finds an identity was wrong (two tracks that exchanged players while they overlapped, a lost
+//! player found again by her bib), the held frames are corrected too, and the kit colours and
+//! summaries are gathered from corrected frames only.
 
+use std::collections::VecDeque;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
+use burn::tensor::Device;
+use netball_shared::bib::{BibCrop, BibModel, BibModelError, BibReader};
 use netball_shared::camera::{Homography, ImageToCourt};
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
 use netball_shared::track::{
-    Appearance, BallPoint, BallTracker, ByteTrack, TeamAssignment, TeamClassifier,
+    Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, TeamClassifier,
 };
 use netball_shared::{Detection, Frame, ObjectKind};
 
 use netball_shared::result::AnalysisSettings;
 
+use super::output::Tracked;
+use super::stages::TEAMS_EVERY;
+
+/// A tracked frame not yet passed on.
+struct Held {
+    /// The tracker's number of the frame, which its corrections refer to.
+    tracker_frame: u64,
+    result: FrameResult,
+    frame: Arc<Frame>,
+    ball: Vec<BallPoint>,
+}
+
 /// Everything the tracking stage keeps between frames. Memory grows with the number of tracks
 /// and the ball's path (a few numbers per frame), never with frames' pixels.
 pub struct Tracking {
     people: ByteTrack,
+    /// Reads the bibs of people's boxes, unless the settings turned it off.
+    bibs: Option<BibReader>,
     ball: BallTracker,
     teams: TeamClassifier,
     summaries: TrackSummaries,
@@ -25,6 +48,11 @@ pub struct Tracking {
     classes: Vec<String>,
     /// Video pixels to court metres, when the camera is calibrated.
     to_court: Option<ImageToCourt>,
+    held: VecDeque<Held>,
+    lag: usize,
+    video_size: (u32, u32),
+    /// Frames passed on so far.
+    passed: usize,
 }
 
 impl Tracking {
@@ -33,12 +61,20 @@ impl Tracking {
     pub fn new(
         settings: &AnalysisSettings,
         classes: &[String],
-        video_height: u32,
+        video_size: (u32, u32),
         floor: Option<Homography>,
-    ) -> Self {
+    ) -> Result<Self, BibModelError> {
+        let video_height = video_size.1;
         let stride = NonZeroU32::new(settings.stride).unwrap_or(NonZeroU32::MIN);
-        Self {
+        let bibs = if settings.read_bibs {
+            let device = Device::flex();
+            Some(BibReader::new(BibModel::bundled()?.load(&device)?, device))
+        } else {
+            None
+        };
+        Ok(Self {
             people: ByteTrack::new(settings.people),
+            bibs,
             ball: BallTracker::new(settings.ball.scaled_to_height(video_height as f32))
                 .with_stride(stride),
             teams: TeamClassifier::new(settings.teams),
@@ -47,7 +83,11 @@ impl Tracking {
             kinds: classes.iter().map(|c| ObjectKind::from_label(c)).collect(),
             classes: classes.to_vec(),
             to_court: floor.as_ref().and_then(Homography::to_court),
-        }
+            held: VecDeque::new(),
+            lag: settings.identity_lag as usize,
+            video_size,
+            passed: 0,
+        })
     }
 
     fn kind(&self, d: &Detection) -> ObjectKind {
@@ -58,16 +98,17 @@ impl Tracking {
     }
 
     /// One frame: `detections` in video pixels; `frame` is the picture at whatever size it was
-    /// decoded (kit colours are sampled from it after scaling the boxes). Returns the frame's
-    /// result and the ball points finalised by it (for earlier frames too, when it closed a gap).
+    /// decoded (kit colours and bibs are read from it after scaling the boxes). Returns the
+    /// frames that leave the lag window (none while it fills, then one), each with the ball
+    /// points finalised with it (for earlier frames too, when it closed a gap).
     pub fn frame(
         &mut self,
         index: u64,
         time: f64,
-        frame: &Frame,
-        video_size: (u32, u32),
+        frame: Arc<Frame>,
         detections: Vec<Detection>,
-    ) -> (FrameResult, Vec<BallPoint>) {
+    ) -> Vec<Tracked> {
+        let video_size = self.video_size;
         let people: Vec<Detection> = detections
             .iter()
             .filter(|d| self.kind(d) == ObjectKind::Person)
@@ -80,11 +121,25 @@ impl Tracking {
             .collect();
         let sx = frame.width() as f32 / video_size.0 as f32;
         let sy = frame.height() as f32 / video_size.1 as f32;
-        let looks: Vec<Option<Appearance>> = people
+        let mut cues: Vec<Cues> = people
             .iter()
-            .map(|d| Appearance::of(frame, &d.bbox.scaled(sx, sy)))
+            .map(|d| Cues {
+                look: Appearance::of(&frame, &d.bbox.scaled(sx, sy)),
+                bib: None,
+            })
             .collect();
-        let mut tracks = self.people.update_with_looks(&people, &looks);
+        if let Some(reader) = &self.bibs {
+            let crops: Vec<(usize, BibCrop)> = people
+                .iter()
+                .enumerate()
+                .filter_map(|(i, d)| BibCrop::of(&frame, &d.bbox.scaled(sx, sy)).map(|c| (i, c)))
+                .collect();
+            let (at, crops): (Vec<usize>, Vec<BibCrop>) = crops.into_iter().unzip();
+            for (i, reading) in at.into_iter().zip(reader.read(&crops)) {
+                cues[i].bib = Some(reading);
+            }
+        }
+        let mut tracks = self.people.update_with_cues(&people, &cues);
         if let Some(to_court) = &self.to_court {
             for t in &mut tracks {
                 let feet = [f64::from(t.bbox.x1 + t.bbox.x2) / 2.0, f64::from(t.bbox.y2)];
@@ -96,32 +151,72 @@ impl Tracking {
                     .map(|(a, b)| a.distance(b));
             }
         }
-        for t in &tracks {
-            self.teams.observe(t.id, frame, &t.bbox.scaled(sx, sy));
-        }
-        self.summaries.observe(index, time, &tracks);
         let ball = self.ball.push(index, &balls);
         self.ball_path.extend_from_slice(&ball);
-        let result = FrameResult {
-            frame: index,
-            time,
-            detections,
-            tracks,
-        };
-        (result, ball)
+        let relabels = self.people.take_relabels();
+        self.held.push_back(Held {
+            tracker_frame: self.people.frame(),
+            result: FrameResult {
+                frame: index,
+                time,
+                detections,
+                tracks,
+            },
+            frame,
+            ball,
+        });
+        for relabel in &relabels {
+            correct(&mut self.held, relabel);
+        }
+        let mut out = Vec::new();
+        while self.held.len() > self.lag {
+            if let Some(held) = self.held.pop_front() {
+                out.push(self.pass(held));
+            }
+        }
+        out
     }
 
-    /// The teams as the kit colours seen so far split them.
-    pub fn teams(&self) -> TeamAssignment {
-        self.teams.assign()
+    /// Passes on every held frame (at the end of the video).
+    pub fn flush(&mut self) -> Vec<Tracked> {
+        let held: Vec<Held> = self.held.drain(..).collect();
+        held.into_iter().map(|h| self.pass(h)).collect()
+    }
+
+    /// A frame leaves the window: its tracks, now final, feed the kit colours and summaries.
+    fn pass(&mut self, held: Held) -> Tracked {
+        let Held {
+            result,
+            frame,
+            ball,
+            ..
+        } = held;
+        let sx = frame.width() as f32 / self.video_size.0 as f32;
+        let sy = frame.height() as f32 / self.video_size.1 as f32;
+        for t in &result.tracks {
+            self.teams.observe(t.id, &frame, &t.bbox.scaled(sx, sy));
+        }
+        self.summaries
+            .observe(result.frame, result.time, &result.tracks);
+        let teams = self
+            .passed
+            .is_multiple_of(TEAMS_EVERY)
+            .then(|| self.teams.assign());
+        self.passed += 1;
+        Tracked {
+            result,
+            frame,
+            ball,
+            teams,
+        }
     }
 
     pub fn classes(&self) -> &[String] {
         &self.classes
     }
 
-    /// The end of the video: the ball's remaining points, the tracks with their teams, the
-    /// rules' flags.
+    /// The end of the video, once every frame is passed on ([`Tracking::flush`]): the ball's
+    /// remaining points, the tracks with their teams, the rules' flags.
     pub fn finish(self, metrics: RunMetrics) -> ResultSummary {
         let mut ball = self.ball_path;
         ball.extend(self.ball.finish());
@@ -133,6 +228,15 @@ impl Tracking {
             teams,
             flags,
             metrics,
+        }
+    }
+}
+
+/// Applies a correction to the held frames it reaches.
+fn correct(held: &mut VecDeque<Held>, relabel: &Relabel) {
+    for h in held.iter_mut().filter(|h| h.tracker_frame >= relabel.from) {
+        for t in &mut h.result.tracks {
+            t.id = relabel.apply(h.tracker_frame, t.id);
         }
     }
 }

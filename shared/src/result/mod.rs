@@ -121,6 +121,15 @@ pub struct AnalysisSettings {
     pub roles: BTreeMap<u32, Role>,
     #[serde(default)]
     pub rules: RuleSettings,
+    /// Read the position letters on bibs (the bundled [`crate::bib::BibModel`]) and let them
+    /// keep players' identities.
+    #[serde(default)]
+    pub read_bibs: bool,
+    /// Frames the analysis holds its tracks back before writing them, so that an identity
+    /// the tracker corrects later (two players who swapped tracks while they overlapped, a
+    /// lost player found again by her bib) is corrected in the frames it concerns too.
+    #[serde(default)]
+    pub identity_lag: u32,
 }
 
 /// One analysed frame.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::court::CourtDimensions;
+use crate::court::{CourtDimensions, Position};
 use crate::rules::{Flag, Footing, OffsideWatch, Role, RuleSettings};
 use crate::stats::{Movement, MovementSummary};
 use crate::track::{TeamAssignment, TeamLabel, Track};
@@ -24,6 +24,9 @@ pub struct TrackSummary {
     /// Distance and speeds on the court, when the camera was calibrated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub movement: Option<MovementSummary>,
+    /// The position read on the track's bib in most of the frames it was read in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
 }
 
 #[derive(Clone, Debug)]
@@ -33,6 +36,8 @@ struct Span {
     frames: u64,
     classes: BTreeMap<usize, u64>,
     movement: Movement,
+    /// Frames per position read on the bib.
+    positions: [u64; 7],
 }
 
 /// Accumulates [`TrackSummary`]s, and checks the rules on the tracks that have a role.
@@ -62,7 +67,11 @@ impl TrackSummaries {
                 frames: 0,
                 classes: BTreeMap::new(),
                 movement: Movement::default(),
+                positions: [0; 7],
             });
+            if let Some(p) = t.position {
+                span.positions[Position::ALL.iter().position(|&q| q == p).unwrap_or(0)] += 1;
+            }
             span.last = frame;
             span.frames += 1;
             *span.classes.entry(t.class_id).or_default() += 1;
@@ -101,6 +110,13 @@ impl TrackSummaries {
                     frames: span.frames,
                     team: teams.teams.get(&id).copied(),
                     movement: span.movement.summary(),
+                    position: span
+                        .positions
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &n)| n > 0)
+                        .max_by_key(|&(_, &n)| n)
+                        .map(|(i, _)| Position::ALL[i]),
                 }
             })
             .collect();

@@ -16,15 +16,26 @@
 //! tracker asks whether each still looks like the person she was before they met, and if the
 //! crossed pairing fits clearly better, the two exchange identities (id and learnt look) from
 //! that frame on. The frames while they overlapped keep whatever the boxes decided.
+//!
+//! Bibs settle what looks cannot: two players of one team wear the same dress but never the
+//! same position. When the caller gives each detection's [`BibReading`], a track gathers the
+//! readings of crops nobody stands in front of ([`BibVotes`]); a match between a track and a
+//! detection that confidently reads another position is weakened; entangled tracks whose
+//! readings have crossed exchange identities; a track that keeps reading someone else's bib
+//! hands its identity back (to a lost track kept for the purpose) and takes the one it reads;
+//! and a young track that reads the bib of a lost one, in the same kit, takes its id.
 
 use serde::{Deserialize, Serialize};
 
+use super::bib_votes::{BibVotes, READ_CONFIDENCE};
 use super::{Appearance, BoxKalman, match_by_iou};
-use crate::court::CourtPoint;
+use crate::bib::BibReading;
+use crate::court::{CourtPoint, Position};
 use crate::{BoundingBox, Detection};
 
 /// ByteTrack's settings, with the paper's defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ByteTrackSettings {
     /// Detections at or above this score are confident (first round, may start tracks).
     pub high_score: f32,
@@ -41,6 +52,12 @@ pub struct ByteTrackSettings {
     /// How much a difference in look lowers a match's weight: IoU × (1 − w × distance), with
     /// [`Appearance::distance`] from 0 to 1. 0 ignores looks.
     pub appearance_weight: f32,
+    /// A match's weight is multiplied by this when the detection confidently reads another
+    /// position than the track's bib identity. 1 ignores bibs in matching.
+    pub bib_conflict: f32,
+    /// Frames a lost track whose bib was read is kept, to be found again by its bib (it is
+    /// matched by its box only for `lost_frames`).
+    pub identified_lost_frames: u32,
 }
 
 impl Default for ByteTrackSettings {
@@ -53,6 +70,8 @@ impl Default for ByteTrackSettings {
             second_iou: 0.5,
             lost_frames: 30,
             appearance_weight: 0.5,
+            bib_conflict: 0.2,
+            identified_lost_frames: 250,
         }
     }
 }
@@ -75,6 +94,9 @@ pub struct Track {
     /// pixel far from the camera): what the movement statistics trust it to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub court_px_m: Option<f32>,
+    /// The position its bib readings agreed on, once they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,8 +109,15 @@ enum State {
     },
 }
 
-/// One followed box. Its id and look are the identity of the person it follows, and may be
-/// exchanged with an entangled tracklet's; the rest follows the box.
+/// What the tracker can tell about a detection besides its box, each where it could be read.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Cues {
+    pub look: Option<Appearance>,
+    pub bib: Option<BibReading>,
+}
+
+/// One followed box. Its id, look and bib votes are the identity of the person it follows,
+/// and may be exchanged with an entangled tracklet's; the rest follows the box.
 #[derive(Clone, Debug)]
 struct Tracklet {
     /// Never changes nor repeats, unlike `id` (0 until reported, and exchanged on a swap).
@@ -100,6 +129,15 @@ struct Tracklet {
     /// This frame's look when it was seen clear of everyone: checked against `look` for a swap
     /// first, then learnt.
     sighting: Option<Appearance>,
+    /// What its bib readings agree on.
+    bib: BibVotes,
+    /// The position this frame's detection confidently read, when nobody stood in front of it.
+    reading: Option<Position>,
+    /// The frame it started, or took over someone's identity: young tracklets may still turn
+    /// out to be a lost one found again.
+    born: u64,
+    /// The frame of the first of the readings in a row that contradict its bib identity.
+    contradicted_since: u64,
     /// Tracklets (by key) its box overlapped, with the last frame it did, whose identities
     /// may have been exchanged with its own.
     entangled: Vec<(u64, u64)>,
@@ -116,6 +154,29 @@ pub struct ByteTrack {
     frame: u64,
     next_id: u32,
     next_key: u64,
+    relabels: Vec<Relabel>,
+}
+
+/// An identity found to have been wrong: from frame `from` on (the tracker's count, see
+/// [`ByteTrack::frame`]), each `(old, new)` pair's tracks showing `old` stand for `new`.
+/// Within one correction the pairs are applied at once (a swap is two pairs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Relabel {
+    pub from: u64,
+    pub ids: Vec<(u32, u32)>,
+}
+
+impl Relabel {
+    /// What `id`, shown in frame `frame`, should read.
+    pub fn apply(&self, frame: u64, id: u32) -> u32 {
+        if frame < self.from {
+            return id;
+        }
+        self.ids
+            .iter()
+            .find(|&&(old, _)| old == id)
+            .map_or(id, |&(_, new)| new)
+    }
 }
 
 impl ByteTrack {
@@ -126,38 +187,43 @@ impl ByteTrack {
             frame: 0,
             next_id: 1,
             next_key: 0,
+            relabels: Vec::new(),
         }
     }
 
     /// Takes the next frame's detections and returns the tracks seen in it.
     pub fn update(&mut self, detections: &[Detection]) -> Vec<Track> {
-        self.update_with_looks(detections, &vec![None; detections.len()])
+        self.update_with_cues(detections, &vec![Cues::default(); detections.len()])
     }
 
-    /// As [`ByteTrack::update`], with each detection's look where it could be sampled;
-    /// `looks` has one entry per detection.
+    /// As [`ByteTrack::update`], with each detection's look and bib reading where they could
+    /// be read; `cues` has one entry per detection.
     ///
     /// # Panics
-    /// If `looks` and `detections` differ in length.
-    pub fn update_with_looks(
-        &mut self,
-        detections: &[Detection],
-        looks: &[Option<Appearance>],
-    ) -> Vec<Track> {
-        assert_eq!(detections.len(), looks.len(), "a look per detection");
+    /// If `cues` and `detections` differ in length.
+    pub fn update_with_cues(&mut self, detections: &[Detection], cues: &[Cues]) -> Vec<Track> {
+        assert_eq!(detections.len(), cues.len(), "cues per detection");
         let s = self.settings;
         let observed: Vec<Observed> = detections
             .iter()
-            .zip(looks)
+            .zip(cues)
             .enumerate()
-            .map(|(i, (detection, &look))| {
+            .map(|(i, (detection, cue))| {
+                let overlapping =
+                    |j: usize, e: &Detection| j != i && detection.bbox.iou(&e.bbox) > CLEAN_IOU;
                 let overlapped = detections
                     .iter()
                     .enumerate()
-                    .any(|(j, e)| j != i && detection.bbox.iou(&e.bbox) > CLEAN_IOU);
+                    .any(|(j, e)| overlapping(j, e));
+                // A box whose feet are lower in the picture stands nearer the camera, in front.
+                let hidden = detections
+                    .iter()
+                    .enumerate()
+                    .any(|(j, e)| overlapping(j, e) && e.bbox.y2 > detection.bbox.y2);
                 Observed {
                     detection,
-                    look,
+                    look: cue.look,
+                    bib: cue.bib.filter(|_| !hidden),
                     clean: !overlapped,
                 }
             })
@@ -166,6 +232,7 @@ impl ByteTrack {
         for t in &mut self.tracklets {
             t.filter.predict();
             t.sighting = None;
+            t.reading = None;
         }
         let high: Vec<&Observed> = observed
             .iter()
@@ -176,9 +243,15 @@ impl ByteTrack {
             .filter(|o| o.detection.score >= s.low_score && o.detection.score < s.high_score)
             .collect();
 
-        // Round 1: tracked and lost tracks against confident detections.
+        // Round 1: tracked and recently lost tracks against confident detections.
+        let frame = self.frame;
+        let lost_frames = u64::from(s.lost_frames);
         let pool: Vec<usize> = (0..self.tracklets.len())
-            .filter(|&i| self.tracklets[i].state != State::New)
+            .filter(|&i| match self.tracklets[i].state {
+                State::New => false,
+                State::Tracked => true,
+                State::Lost { since } => frame - since <= lost_frames,
+            })
             .collect();
         let matched_high = self.associate(&pool, &high, s.first_iou);
         let mut seen = vec![false; self.tracklets.len()];
@@ -210,16 +283,25 @@ impl ByteTrack {
             used_high[rest[k]] = true;
         }
 
-        // Unmatched: tracked ones become lost, new ones vanish, lost ones age out.
-        let frame = self.frame;
-        let lost_frames = u64::from(s.lost_frames);
+        // Unmatched: tracked ones become lost, new ones vanish, lost ones age out (those whose
+        // bib was read later: they may still be found by it).
+        let identified_frames = u64::from(s.identified_lost_frames.max(s.lost_frames));
         let mut kept = Vec::with_capacity(self.tracklets.len());
         for (i, mut t) in std::mem::take(&mut self.tracklets).into_iter().enumerate() {
             if !seen[i] {
                 match t.state {
                     State::New => continue,
                     State::Tracked => t.state = State::Lost { since: frame },
-                    State::Lost { since } if frame - since > lost_frames => continue,
+                    State::Lost { since }
+                        if frame - since
+                            > if t.bib.identity().is_some() {
+                                identified_frames
+                            } else {
+                                lost_frames
+                            } =>
+                    {
+                        continue;
+                    }
                     State::Lost { .. } => {}
                 }
             }
@@ -227,6 +309,7 @@ impl ByteTrack {
         }
         self.tracklets = kept;
         self.untangle();
+        self.reidentify();
 
         // Confident detections nobody took start tracks (reported from the first frame of the
         // video, otherwise once seen twice).
@@ -247,12 +330,20 @@ impl ByteTrack {
             };
             let key = self.next_key;
             self.next_key += 1;
+            let mut bib = BibVotes::default();
+            if let Some(r) = &observed.bib {
+                bib.add(r);
+            }
             self.tracklets.push(Tracklet {
                 key,
                 id,
                 filter: BoxKalman::new(&det.bbox),
                 look: observed.look.filter(|_| observed.clean),
                 sighting: None,
+                bib,
+                reading: None,
+                born: frame,
+                contradicted_since: frame,
                 entangled: Vec::new(),
                 class_id: det.class_id,
                 score: det.score,
@@ -270,14 +361,114 @@ impl ByteTrack {
                 class_id: t.class_id,
                 court: None,
                 court_px_m: None,
+                position: t.bib.identity(),
             })
             .collect()
+    }
+
+    /// The frames this tracker has been given so far: the number of the last one, from 1.
+    pub fn frame(&self) -> u64 {
+        self.frame
+    }
+
+    /// The identity corrections found since the last call, oldest first: for a caller that
+    /// holds recent tracks back, so that a correction reaches the frames it concerns.
+    pub fn take_relabels(&mut self) -> Vec<Relabel> {
+        std::mem::take(&mut self.relabels)
+    }
+
+    fn relabel(&mut self, from: u64, ids: Vec<(u32, u32)>) {
+        let ids: Vec<(u32, u32)> = ids
+            .into_iter()
+            .filter(|&(old, new)| old != 0 && new != 0 && old != new)
+            .collect();
+        if !ids.is_empty() {
+            self.relabels.push(Relabel { from, ids });
+        }
     }
 
     fn take_id(&mut self) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
         id
+    }
+
+    /// Two tracklets exchange the people they stand for (id, look and bib votes), as they
+    /// must have while they overlapped, last in frame `since`.
+    fn exchange(&mut self, i: usize, j: usize, since: u64) {
+        let (a, b) = (&self.tracklets[i], &self.tracklets[j]);
+        let (id_a, look_a, bib_a, born_a) = (a.id, a.look, a.bib, a.born);
+        let (id_b, look_b, bib_b, born_b) = (b.id, b.look, b.bib, b.born);
+        self.relabel(since, vec![(id_a, id_b), (id_b, id_a)]);
+        let t = &mut self.tracklets[i];
+        (t.id, t.look, t.bib, t.born) = (id_b, look_b, bib_b, born_b);
+        let t = &mut self.tracklets[j];
+        (t.id, t.look, t.bib, t.born) = (id_a, look_a, bib_a, born_a);
+    }
+
+    /// Identities by bib, after this frame's matching and untangling:
+    /// - a tracked tracklet that keeps reading another position than its own has moved to
+    ///   another player: its identity stays behind as a lost tracklet (to be found by a
+    ///   tracklet reading that bib), and it starts again as whoever it reads;
+    /// - a young tracklet whose bib and kit are a lost tracklet's takes that id (the most
+    ///   recently lost first): the player was lost and found again.
+    fn reidentify(&mut self) {
+        let frame = self.frame;
+        for i in 0..self.tracklets.len() {
+            let t = &self.tracklets[i];
+            if t.state != State::Tracked || t.bib.contradictions() < SPLIT_AFTER {
+                continue;
+            }
+            let key = self.next_key;
+            self.next_key += 1;
+            let mut left = t.clone();
+            left.key = key;
+            left.state = State::Lost { since: frame };
+            left.entangled.clear();
+            let id = self.take_id();
+            let (old, since) = (self.tracklets[i].id, self.tracklets[i].contradicted_since);
+            self.relabel(since, vec![(old, id)]);
+            let t = &mut self.tracklets[i];
+            t.id = id;
+            t.look = t.sighting;
+            t.bib.restart();
+            t.born = frame;
+            t.entangled.clear();
+            self.tracklets.push(left);
+        }
+        let mut i = 0;
+        while i < self.tracklets.len() {
+            i += 1;
+            let t = &self.tracklets[i - 1];
+            if t.state != State::Tracked || frame - t.born > YOUNG_FRAMES {
+                continue;
+            }
+            let (Some(me), Some(look)) = (t.bib.identity(), t.look) else {
+                continue;
+            };
+            let found = (0..self.tracklets.len())
+                .filter_map(|j| {
+                    let l = &self.tracklets[j];
+                    let State::Lost { since } = l.state else {
+                        return None;
+                    };
+                    let same_kit = l.look.is_some_and(|o| o.distance(&look) < SAME_KIT);
+                    (l.born < t.born && l.bib.identity() == Some(me) && same_kit)
+                        .then_some((j, since))
+                })
+                .max_by_key(|&(_, since)| since);
+            if let Some((j, _)) = found {
+                let lost = self.tracklets.remove(j);
+                if j < i {
+                    i -= 1;
+                }
+                let (id, born) = (self.tracklets[i - 1].id, self.tracklets[i - 1].born);
+                self.relabel(born, vec![(id, lost.id)]);
+                let t = &mut self.tracklets[i - 1];
+                t.id = lost.id;
+                t.born = lost.born;
+            }
+        }
     }
 
     /// Matches the tracklets `pool` (indices) to `dets` by IoU of the predicted boxes, lowered
@@ -296,10 +487,16 @@ impl ByteTrack {
             if t.class_id != d.detection.class_id {
                 return 0.0;
             }
-            match (&t.look, &d.look) {
+            let look = match (&t.look, &d.look) {
                 (Some(a), Some(b)) => 1.0 - w * a.distance(b),
                 _ => 1.0,
-            }
+            };
+            let read = d.bib.and_then(|r| r.position(READ_CONFIDENCE));
+            let bib = match (t.bib.identity(), read) {
+                (Some(me), Some(other)) if me != other => self.settings.bib_conflict,
+                _ => 1.0,
+            };
+            look * bib
         })
         .matches
         .into_iter()
@@ -317,6 +514,14 @@ impl ByteTrack {
         }
         let t = &mut self.tracklets[i];
         t.sighting = observed.look.filter(|_| observed.clean);
+        if let Some(r) = &observed.bib {
+            t.reading = r.position(READ_CONFIDENCE);
+            let before = t.bib.contradictions();
+            t.bib.add(r);
+            if before == 0 && t.bib.contradictions() > 0 {
+                t.contradicted_since = self.frame;
+            }
+        }
         t.filter.update(&det.bbox);
         t.score = det.score;
         t.state = State::Tracked;
@@ -348,26 +553,29 @@ impl ByteTrack {
         }
         for i in 0..self.tracklets.len() {
             let pending = self.tracklets[i].entangled.clone();
-            for (key, _) in pending {
+            for (key, last) in pending {
                 let Some(j) = self.tracklets.iter().position(|t| t.key == key) else {
                     continue;
                 };
                 let (a, b) = (&self.tracklets[i], &self.tracklets[j]);
-                let (Some(la), Some(lb), Some(sa), Some(sb)) =
-                    (a.look, b.look, a.sighting, b.sighting)
-                else {
-                    continue;
+                let swap = match bibs_crossed(a, b) {
+                    Some(crossed) => crossed,
+                    None => {
+                        let (Some(la), Some(lb), Some(sa), Some(sb)) =
+                            (a.look, b.look, a.sighting, b.sighting)
+                        else {
+                            continue;
+                        };
+                        let kept = la.distance(&sa) + lb.distance(&sb);
+                        let crossed = la.distance(&sb) + lb.distance(&sa);
+                        if (kept - crossed).abs() < SWAP_MARGIN {
+                            continue;
+                        }
+                        crossed < kept
+                    }
                 };
-                let kept = la.distance(&sa) + lb.distance(&sb);
-                let crossed = la.distance(&sb) + lb.distance(&sa);
-                if (kept - crossed).abs() < SWAP_MARGIN {
-                    continue;
-                }
-                if crossed < kept {
-                    let (id_a, look_a) = (a.id, a.look);
-                    let (id_b, look_b) = (b.id, b.look);
-                    (self.tracklets[i].id, self.tracklets[i].look) = (id_b, look_b);
-                    (self.tracklets[j].id, self.tracklets[j].look) = (id_a, look_a);
+                if swap {
+                    self.exchange(i, j, last);
                 }
                 let (ka, kb) = (self.tracklets[i].key, key);
                 self.tracklets[i].entangled.retain(|&(k, _)| k != kb);
@@ -383,6 +591,19 @@ impl ByteTrack {
             }
         }
     }
+}
+
+/// Whether the bibs two entangled tracklets read this frame say they exchanged people
+/// (`Some(true)`), kept them (`Some(false)`), or nothing (`None`: no bib identities, the same
+/// position in two teams, nothing read, or readings that disagree with each other).
+fn bibs_crossed(a: &Tracklet, b: &Tracklet) -> Option<bool> {
+    let (ia, ib) = (a.bib.identity()?, b.bib.identity()?);
+    if ia == ib {
+        return None;
+    }
+    let crossed = a.reading == Some(ib) || b.reading == Some(ia);
+    let kept = a.reading == Some(ia) || b.reading == Some(ib);
+    (crossed != kept).then_some(crossed)
 }
 
 /// Notes that a tracklet overlapped the one keyed `key` in `frame`.
@@ -404,11 +625,21 @@ const ENTANGLED_FRAMES: u32 = 75;
 const SWAP_MARGIN: f32 = 0.3;
 /// Weight of a new clean sighting in a track's running look.
 const LOOK_RATE: f32 = 0.1;
+/// Confident readings of someone else's bib in a row after which a track is taken to follow
+/// that someone else.
+const SPLIT_AFTER: u32 = 4;
+/// Frames a tracklet stays young: while young it may take a lost tracklet's id by its bib.
+const YOUNG_FRAMES: u64 = 250;
+/// Most distance between two looks (Bhattacharyya) for them to be one kit when a bib hands an
+/// id over: players of two teams are further apart than this nearly always.
+const SAME_KIT: f32 = 0.4;
 
-/// A detection with its look, and whether no other detection overlaps it.
+/// A detection with its look, its bib reading if nobody stands in front of it, and whether no
+/// other detection overlaps it.
 struct Observed<'a> {
     detection: &'a Detection,
     look: Option<Appearance>,
+    bib: Option<BibReading>,
     clean: bool,
 }
 

@@ -4,7 +4,9 @@
 //!   detections first and then the low-score ones that are often occluded people), with optimal
 //!   assignment from `pathfinding`; matches are weighed by overlap and by [`Appearance`], so
 //!   two people whose boxes coincide keep their tracks by their dresses, and two tracks that
-//!   swapped people while they overlapped swap back once their looks are seen clearly.
+//!   swapped people while they overlapped swap back once their looks are seen clearly; the
+//!   letters on bibs ([`crate::bib`]) tell apart players of one team, whose dresses are the
+//!   same, and find a lost player again under her id.
 //! - The ball ([`BallTracker`]): one constant-velocity Kalman track through false positives and
 //!   misses, new tracks confirmed over a few frames, short gaps interpolated, streamed with
 //!   memory bounded by the settings rather than the clip.
@@ -14,6 +16,7 @@
 mod appearance;
 mod assign;
 mod ball;
+mod bib_votes;
 mod bytetrack;
 mod kalman;
 mod motion;
@@ -25,7 +28,7 @@ mod team;
 pub use appearance::Appearance;
 pub use assign::{Assignment, match_by_iou, max_weight_assignment, max_weight_assignment_int};
 pub use ball::{BallPoint, BallSource, BallTracker, BallTrackerSettings};
-pub use bytetrack::{ByteTrack, ByteTrackSettings, Track};
+pub use bytetrack::{ByteTrack, ByteTrackSettings, Cues, Relabel, Track};
 pub use kalman::BoxKalman;
 pub(crate) use motion::Motion;
 pub use team::{TeamAssignment, TeamClassifier, TeamLabel, TeamSettings};

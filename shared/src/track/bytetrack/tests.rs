@@ -2,6 +2,8 @@ use std::collections::HashMap;
 
 use super::*;
 use crate::Frame;
+use crate::bib::BibReading;
+use crate::court::Position;
 use crate::track::noise::Noise;
 
 fn detection(bbox: BoundingBox, score: f32) -> Detection {
@@ -172,17 +174,20 @@ fn meeting(looks: Looks, through: bool) -> Vec<(u32, (u32, u32))> {
         let (a, b) = (90.0 - d, 90.0 + d);
         let people = [(at(a), NAVY), (at(b), PINK)];
         let detections: Vec<Detection> = people.iter().map(|(b, _)| detection(*b, 0.9)).collect();
-        let shown: Vec<Option<Appearance>> = people
+        let shown: Vec<Cues> = people
             .iter()
-            .map(|&(b, colour)| match (looks, t) {
-                (Looks::Late, 20..30) => look(b, NAVY),
-                (Looks::Late, 30..35) => None,
-                _ => look(b, colour),
+            .map(|&(b, colour)| Cues {
+                look: match (looks, t) {
+                    (Looks::Late, 20..30) => look(b, NAVY),
+                    (Looks::Late, 30..35) => None,
+                    _ => look(b, colour),
+                },
+                bib: None,
             })
             .collect();
         let tracks = match looks {
             Looks::None => tracker.update(&detections),
-            Looks::Own | Looks::Late => tracker.update_with_looks(&detections, &shown),
+            Looks::Own | Looks::Late => tracker.update_with_cues(&detections, &shown),
         };
         let id_at = |x: f32| {
             tracks
@@ -233,4 +238,208 @@ fn a_swap_while_they_overlap_is_undone_once_they_are_seen_apart() {
         swapped_while_blind,
         "the boxes alone never swapped them: the test shows nothing"
     );
+}
+
+/// A confident reading of `position`'s bib.
+fn bib(position: Position) -> BibReading {
+    let mut p = [0.01; crate::bib::BibClass::COUNT];
+    p[crate::bib::BibClass::Position(position).index()] = 1.0 - 0.01 * 7.0;
+    BibReading::new(p).unwrap()
+}
+
+/// Two players of one team (the same dress) meet and part, either way; nothing can be read
+/// while they overlap nor for 5 frames after. Returns the ids at (GA's, WA's) box in every
+/// frame where they are apart.
+fn same_kit_meeting(bibs: bool, through: bool) -> Vec<(u32, (u32, u32))> {
+    let at = |x: f32| BoundingBox {
+        x1: x,
+        y1: 20.0,
+        x2: x + 20.0,
+        y2: 80.0,
+    };
+    const NAVY: [u8; 3] = [20, 40, 110];
+    let mut tracker = ByteTrack::new(ByteTrackSettings::default());
+    let mut ids = Vec::new();
+    for t in 0..60 {
+        let d = match t {
+            0..20 => 40.0 - 2.0 * t as f32,
+            20..30 => 0.0,
+            _ if through => -2.0 * (t - 30) as f32,
+            _ => 2.0 * (t - 30) as f32,
+        };
+        let (a, b) = (90.0 - d, 90.0 + d);
+        let people = [(at(a), Position::GA), (at(b), Position::WA)];
+        let detections: Vec<Detection> = people.iter().map(|(b, _)| detection(*b, 0.9)).collect();
+        let cues: Vec<Cues> = people
+            .iter()
+            .map(|&(b, position)| Cues {
+                look: Appearance::of(&scene(&[(b, NAVY)]), &b),
+                bib: (bibs && !(20..35).contains(&t)).then(|| bib(position)),
+            })
+            .collect();
+        let tracks = tracker.update_with_cues(&detections, &cues);
+        let id_at = |x: f32| {
+            tracks
+                .iter()
+                .find(|t| (t.bbox.x1 - x).abs() < 3.0)
+                .map_or(0, |t| t.id)
+        };
+        if a != b {
+            ids.push((t, (id_at(a), id_at(b))));
+        }
+    }
+    ids
+}
+
+/// Looks cannot tell apart two players of one team; their bibs can, once read again.
+#[test]
+fn bibs_undo_a_swap_between_players_of_one_team() {
+    for through in [false, true] {
+        let ids = same_kit_meeting(true, through);
+        let first = ids[0].1;
+        assert_ne!(first.0, first.1);
+        assert_eq!(first, ids.last().unwrap().1, "through {through}: {ids:?}");
+    }
+    // Without bibs one of the two ways of parting ends swapped, or the test shows nothing.
+    let swapped = [false, true].into_iter().any(|through| {
+        let ids = same_kit_meeting(false, through);
+        ids[0].1 != ids.last().unwrap().1
+    });
+    assert!(swapped, "boxes and looks alone never swapped them");
+}
+
+/// A player hidden for longer than a lost track is matched by its box comes back, somewhere
+/// else, under her id: her bib and kit name her. Another player of the same kit appearing
+/// meanwhile, with another bib, does not take it.
+#[test]
+fn a_player_lost_for_long_is_found_again_by_her_bib() {
+    const NAVY: [u8; 3] = [20, 40, 110];
+    let settings = ByteTrackSettings::default();
+    let mut tracker = ByteTrack::new(settings);
+    let at = |x: f32| BoundingBox::from_center(x, 50.0, 20.0, 60.0);
+    let seen = |tracker: &mut ByteTrack, people: &[(f32, Position)]| {
+        let detections: Vec<Detection> =
+            people.iter().map(|&(x, _)| detection(at(x), 0.9)).collect();
+        let cues: Vec<Cues> = people
+            .iter()
+            .map(|&(x, p)| Cues {
+                look: Appearance::of(&scene(&[(at(x), NAVY)]), &at(x)),
+                bib: Some(bib(p)),
+            })
+            .collect();
+        tracker.update_with_cues(&detections, &cues)
+    };
+    let mut id = 0;
+    for _ in 0..10 {
+        id = seen(&mut tracker, &[(40.0, Position::GS)])[0].id;
+    }
+    for _ in 0..(settings.lost_frames + 20) {
+        tracker.update(&[]);
+    }
+    // Someone else first, then GS far from where she was lost.
+    for _ in 0..5 {
+        let tracks = seen(&mut tracker, &[(100.0, Position::GK)]);
+        assert!(tracks.iter().all(|t| t.id != id), "{tracks:?}");
+    }
+    let mut last = Vec::new();
+    for _ in 0..6 {
+        last = seen(
+            &mut tracker,
+            &[(100.0, Position::GK), (160.0, Position::GS)],
+        );
+    }
+    let gs = last.iter().find(|t| t.bbox.x1 > 130.0).unwrap();
+    assert_eq!(gs.id, id, "{last:?}");
+}
+
+/// A track that moved to another player (her bib keeps saying so) leaves its id to the
+/// player it followed, who gets it back once seen again.
+#[test]
+fn a_track_that_moved_to_another_player_hands_her_id_back() {
+    const NAVY: [u8; 3] = [20, 40, 110];
+    let mut tracker = ByteTrack::new(ByteTrackSettings::default());
+    let at = |x: f32| BoundingBox::from_center(x, 50.0, 20.0, 60.0);
+    let cue = |x: f32, p: Position| Cues {
+        look: Appearance::of(&scene(&[(at(x), NAVY)]), &at(x)),
+        bib: Some(bib(p)),
+    };
+    let mut id = 0;
+    for _ in 0..10 {
+        id = tracker.update_with_cues(&[detection(at(60.0), 0.9)], &[cue(60.0, Position::C)])[0].id;
+    }
+    // The box now shows WD (the track followed her), then C is seen again beside.
+    for _ in 0..8 {
+        tracker.update_with_cues(&[detection(at(60.0), 0.9)], &[cue(60.0, Position::WD)]);
+    }
+    let mut tracks = Vec::new();
+    for _ in 0..6 {
+        tracks = tracker.update_with_cues(
+            &[detection(at(60.0), 0.9), detection(at(140.0), 0.9)],
+            &[cue(60.0, Position::WD), cue(140.0, Position::C)],
+        );
+    }
+    let c = tracks.iter().find(|t| t.bbox.x1 > 100.0).unwrap();
+    let wd = tracks.iter().find(|t| t.bbox.x1 < 100.0).unwrap();
+    assert_eq!(c.id, id, "{tracks:?}");
+    assert_ne!(wd.id, id);
+}
+
+#[test]
+fn a_relabel_changes_ids_from_its_frame_on() {
+    let swap = Relabel {
+        from: 10,
+        ids: vec![(3, 5), (5, 3)],
+    };
+    assert_eq!(swap.apply(9, 3), 3);
+    assert_eq!(swap.apply(10, 3), 5);
+    assert_eq!(swap.apply(12, 5), 3);
+    assert_eq!(swap.apply(12, 4), 4);
+}
+
+/// The swap that looks undo is reported, from the frame the pair last overlapped, so a caller
+/// holding frames back can correct them.
+#[test]
+fn an_undone_swap_is_reported_from_the_last_overlap() {
+    let mut relabels = Vec::new();
+    for through in [false, true] {
+        let settings = ByteTrackSettings::default();
+        let mut tracker = ByteTrack::new(settings);
+        let at = |x: f32| BoundingBox {
+            x1: x,
+            y1: 20.0,
+            x2: x + 20.0,
+            y2: 80.0,
+        };
+        const NAVY: [u8; 3] = [20, 40, 110];
+        const PINK: [u8; 3] = [230, 90, 160];
+        for t in 0..50 {
+            let d = match t {
+                0..20 => 40.0 - 2.0 * t as f32,
+                20..30 => 0.0,
+                _ if through => -2.0 * (t - 30) as f32,
+                _ => 2.0 * (t - 30) as f32,
+            };
+            let people = [(at(90.0 - d), NAVY), (at(90.0 + d), PINK)];
+            let detections: Vec<Detection> =
+                people.iter().map(|(b, _)| detection(*b, 0.9)).collect();
+            let cues: Vec<Cues> = people
+                .iter()
+                .map(|&(b, colour)| Cues {
+                    look: match t {
+                        20..30 => Appearance::of(&scene(&[(b, NAVY)]), &b),
+                        30..35 => None,
+                        _ => Appearance::of(&scene(&[(b, colour)]), &b),
+                    },
+                    bib: None,
+                })
+                .collect();
+            tracker.update_with_cues(&detections, &cues);
+            relabels.extend(tracker.take_relabels());
+        }
+    }
+    // One of the two ways of parting was swapped by the boxes and undone.
+    assert_eq!(relabels.len(), 1, "{relabels:?}");
+    let r = &relabels[0];
+    assert!((20..=36).contains(&r.from), "{r:?}");
+    assert_eq!(r.ids.len(), 2);
 }
