@@ -1,12 +1,15 @@
 //! `netball eval --truth truth.json --result result.json`: scores an analysis against the
-//! simulator's truth: detection AP, and tracking HOTA, IDF1, MOTA and ID switches.
+//! simulator's truth: detection AP, tracking HOTA, IDF1, MOTA and ID switches, and the
+//! positions read from bibs.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use netball_server::eval::{self, FrameObjects, Sequence, TrackingScores};
+use netball_server::eval::{
+    self, FrameObjects, PositionScores, Sequence, TrackingScores, positions::Labelled,
+};
 use netball_server::simulate::truth::{self, ObjectClass};
 use netball_shared::ObjectKind;
 use netball_shared::result::AnalysisResult;
@@ -33,6 +36,7 @@ struct Report {
     ap50: f64,
     ap50_95: f64,
     tracking: TrackingScores,
+    positions: PositionScores,
 }
 
 /// `[x1, y1, x2, y2]` to MOTChallenge's `[left, top, width, height]`.
@@ -67,6 +71,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         frames: vec![FrameObjects::default(); n],
     };
     let mut gt_boxes: Vec<Vec<[f64; 4]>> = vec![Vec::new(); n];
+    let mut gt_positions: Vec<Vec<Labelled>> = vec![Vec::new(); n];
     let mut size = None;
     truth::read_frames(
         std::fs::File::open(&args.truth)
@@ -82,6 +87,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
                         gt.frames[i].ids.push(u64::from(o.id));
                         gt.frames[i].boxes.push(ltwh(o.bbox));
                         gt_boxes[i].push(ltwh(o.bbox));
+                        gt_positions[i].push((u64::from(o.id), ltwh(o.bbox), o.position));
                     }
                 }
             }
@@ -110,11 +116,13 @@ pub fn run(args: EvalArgs) -> Result<()> {
         frames: vec![FrameObjects::default(); n],
     };
     let mut dets: Vec<Vec<([f64; 4], f32)>> = vec![Vec::new(); n];
+    let mut read: Vec<Vec<Labelled>> = vec![Vec::new(); n];
     for (i, f) in result.frames.iter().enumerate() {
         for t in f.tracks.iter().filter(|t| is_person(t.class_id)) {
             let b = t.bbox;
             pred.frames[i].ids.push(u64::from(t.id));
             pred.frames[i].boxes.push(ltwh([b.x1, b.y1, b.x2, b.y2]));
+            read[i].push((u64::from(t.id), ltwh([b.x1, b.y1, b.x2, b.y2]), t.position));
         }
         for d in f.detections.iter().filter(|d| is_person(d.class_id)) {
             let b = d.bbox;
@@ -122,11 +130,17 @@ pub fn run(args: EvalArgs) -> Result<()> {
         }
     }
 
+    let summary_positions: BTreeMap<u64, _> = result
+        .tracks
+        .iter()
+        .filter_map(|t| t.position.map(|p| (u64::from(t.id), p)))
+        .collect();
     let report = Report {
         frames: n,
         ap50: eval::ap50(&gt_boxes, &dets),
         ap50_95: eval::ap50_95(&gt_boxes, &dets),
         tracking: eval::evaluate(&gt, &pred),
+        positions: eval::position_scores(&gt_positions, &read, &summary_positions),
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -170,5 +184,15 @@ fn print_report(r: &Report) {
     println!(
         "tracks      {} true, {} found; mostly tracked {}, partly {}, mostly lost {}",
         t.gt_ids, t.pred_ids, t.mostly_tracked, t.partially_tracked, t.mostly_lost
+    );
+    let p = &r.positions;
+    let share = |a: usize, b: usize| pct(a as f64 / b.max(1) as f64);
+    println!(
+        "positions   per box: {}% of tracked players carry one, {}% of those right; per track: {} of {} player tracks name one, {} right",
+        share(p.boxes_with_position, p.matched_boxes),
+        share(p.boxes_right, p.boxes_with_position),
+        p.tracks_with_position,
+        p.player_tracks,
+        p.tracks_right
     );
 }

@@ -12,6 +12,7 @@
 //! - [`identity`]: the identity metrics (IDF1, IDP, IDR).
 //! - [`hota`]: HOTA and its parts (DetA, AssA, LocA).
 //! - [`ap`]: detection average precision (AP50, AP50:95), which ignores identities.
+//! - [`positions`]: how often tracks name their players' positions, and name them right.
 //!
 //! Unlike TrackEval's MOTChallenge loader, nothing here drops "distractor" classes or
 //! zero-marked rows: every ground-truth object is a target. Filter by class when reading
@@ -23,6 +24,7 @@ pub mod hota;
 pub mod identity;
 mod iou;
 pub mod mot;
+pub mod positions;
 mod prepare;
 
 use serde::{Deserialize, Serialize};
@@ -33,6 +35,7 @@ pub use hota::{HotaScores, hota_metrics};
 pub use identity::{IdentityScores, identity_metrics};
 pub use iou::box_iou;
 pub use mot::{EvalError, parse_mot, read_mot};
+pub use positions::{PositionScores, position_scores};
 
 use prepare::Prepared;
 
