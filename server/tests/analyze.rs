@@ -118,6 +118,14 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     let result = read_result(&folder.join("result.json"));
     assert_eq!(result.frames.len(), 500, "20 s at 25 fps");
     assert_eq!(result.header.video.width, 1280);
+    // Identities corrected after the fact never give one id to two people in a frame.
+    for f in &result.frames {
+        let mut ids: Vec<u32> = f.tracks.iter().map(|t| t.id).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "frame {} repeats an id", f.frame);
+    }
     let stages: Vec<&str> = result
         .metrics
         .stages
@@ -164,9 +172,10 @@ fn oracle_tracking_scores_and_every_output_is_written() {
 
     // 10% misses, 2 px noise, 0.5 false detections a frame. The target (IDF1 >= 0.90)
     // is not reached yet: from the side line, a defender marking goal-side often stands wholly
-    // behind her attacker, where neither boxes nor partly hidden looks tell them apart, and
-    // players of one team look alike once they part. These bounds guard what the tracker does
-    // today (IDF1 0.53, MOTA 0.81, 121 switches here); without untangling swaps IDF1 was 0.50.
+    // behind her attacker, where neither boxes nor partly hidden looks tell them apart. These
+    // bounds guard what the tracker does today (IDF1 0.73, MOTA 0.81, 162 switches here);
+    // without bibs IDF1 was 0.53 (121 switches: each identity a bib hands back counts as one),
+    // and without untangling swaps 0.50.
     let eval = netball(&[
         OsStr::new("eval"),
         OsStr::new("--truth"),
@@ -180,9 +189,14 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     let idf1 = scores["tracking"]["idf1"].as_f64().unwrap();
     let switches = scores["tracking"]["id_switches"].as_u64().unwrap();
     let mota = scores["tracking"]["mota"].as_f64().unwrap();
-    assert!(idf1 >= 0.51, "IDF1 {idf1}: {scores:#}");
+    assert!(idf1 >= 0.70, "IDF1 {idf1}: {scores:#}");
     assert!(mota >= 0.75, "MOTA {mota}: {scores:#}");
-    assert!(switches <= 150, "{switches} ID switches: {scores:#}");
+    assert!(switches <= 190, "{switches} ID switches: {scores:#}");
+    // Most tracked players carry the position read on their bibs, and it is mostly right.
+    let p = &scores["positions"];
+    let share = |a: &str, b: &str| p[a].as_f64().unwrap() / p[b].as_f64().unwrap().max(1.0);
+    assert!(share("boxes_with_position", "matched_boxes") > 0.8, "{p:#}");
+    assert!(share("boxes_right", "boxes_with_position") > 0.85, "{p:#}");
     assert!(scores["ap50"].as_f64().unwrap() > 0.75, "{scores:#}");
 }
 

@@ -153,7 +153,10 @@ impl Tracking {
         }
         let ball = self.ball.push(index, &balls);
         self.ball_path.extend_from_slice(&ball);
-        let relabels = self.people.take_relabels();
+        // The corrections reach the frames before this one: its own tracks show them already.
+        for relabel in &self.people.take_relabels() {
+            correct(&mut self.held, relabel);
+        }
         self.held.push_back(Held {
             tracker_frame: self.people.frame(),
             result: FrameResult {
@@ -165,9 +168,6 @@ impl Tracking {
             frame,
             ball,
         });
-        for relabel in &relabels {
-            correct(&mut self.held, relabel);
-        }
         let mut out = Vec::new();
         while self.held.len() > self.lag {
             if let Some(held) = self.held.pop_front() {

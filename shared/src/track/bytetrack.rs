@@ -158,8 +158,10 @@ pub struct ByteTrack {
 }
 
 /// An identity found to have been wrong: from frame `from` on (the tracker's count, see
-/// [`ByteTrack::frame`]), each `(old, new)` pair's tracks showing `old` stand for `new`.
-/// Within one correction the pairs are applied at once (a swap is two pairs).
+/// [`ByteTrack::frame`]) up to the frame before the update that reported it, each
+/// `(old, new)` pair's tracks showing `old` stand for `new`; that update's own tracks already
+/// show the corrected ids. Within one correction the pairs are applied at once (a swap is two
+/// pairs).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Relabel {
     pub from: u64,
@@ -457,13 +459,14 @@ impl ByteTrack {
                         .then_some((j, since))
                 })
                 .max_by_key(|&(_, since)| since);
-            if let Some((j, _)) = found {
+            if let Some((j, since)) = found {
                 let lost = self.tracklets.remove(j);
                 if j < i {
                     i -= 1;
                 }
+                // From when both were seen no more together: one id per player and frame.
                 let (id, born) = (self.tracklets[i - 1].id, self.tracklets[i - 1].born);
-                self.relabel(born, vec![(id, lost.id)]);
+                self.relabel(born.max(since), vec![(id, lost.id)]);
                 let t = &mut self.tracklets[i - 1];
                 t.id = lost.id;
                 t.born = lost.born;
