@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
-use netball_shared::bib::{BibClass, BibCrop, CROP_LEN};
+use netball_shared::bib::{BibClass, BibCrop, batch_input};
 use netball_shared::{BoundingBox, Frame};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -147,11 +147,7 @@ pub fn sample(s: &SampleSettings, progress: impl Fn(usize) + Sync) -> Result<Sam
     Ok(all)
 }
 
-/// The standardised network input of the samples at `indices`, `[n, 3, side, side]` flattened.
+/// The network input of the samples at `indices`, `[n, 3, side, side]` flattened.
 pub fn inputs(samples: &Samples, indices: &[usize]) -> Vec<f32> {
-    let mut input = Vec::with_capacity(indices.len() * CROP_LEN);
-    for &i in indices {
-        input.extend_from_slice(&samples.crops[i].planar_standardised());
-    }
-    input
+    batch_input(indices.iter().map(|&i| &samples.crops[i]))
 }

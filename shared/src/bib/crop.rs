@@ -110,6 +110,15 @@ impl BibCrop {
     }
 }
 
+/// The network's input for a batch of crops, `[n, 3, SIDE, SIDE]` flattened.
+pub fn batch_input<'a>(crops: impl ExactSizeIterator<Item = &'a BibCrop>) -> Vec<f32> {
+    let mut input = Vec::with_capacity(crops.len() * LEN);
+    for crop in crops {
+        input.extend_from_slice(&crop.planar_standardised());
+    }
+    input
+}
+
 /// The colour at a fractional position (pixel centres at `k + 0.5`), edge pixels repeated
 /// beyond the frame.
 fn bilinear(frame: &Frame, x: f32, y: f32) -> [f32; 3] {

@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use super::net::{BibNet, BibNetConfig};
 use super::reader::BibClass;
+use crate::model::weights::apply_problems;
 
 const FORMAT_KEY: &str = "netball.format";
 const FORMAT: &str = "netball-bib-reader/1";
@@ -94,10 +95,7 @@ impl BibModel {
             classes: BibClass::COUNT,
         }
         .init(device);
-        let result = net.apply(self.tensors.clone(), None, None, false);
-        let mut problems: Vec<String> = result.errors.iter().map(|e| e.to_string()).collect();
-        problems.extend(result.missing.iter().map(|(p, _)| format!("missing `{p}`")));
-        problems.extend(result.unused.iter().map(|p| format!("unexpected `{p}`")));
+        let problems = apply_problems(&net.apply(self.tensors.clone(), None, None, false));
         if problems.is_empty() {
             Ok(net)
         } else {

@@ -18,7 +18,7 @@ mod file;
 mod net;
 mod reader;
 
-pub use crop::{BibCrop, LEN as CROP_LEN, MIN_HEIGHT, SIDE as CROP_SIDE};
+pub use crop::{BibCrop, LEN as CROP_LEN, MIN_HEIGHT, SIDE as CROP_SIDE, batch_input};
 pub use file::{BibModel, BibModelError};
 pub use net::{BibNet, BibNetConfig};
 pub use reader::{BibClass, BibReader, BibReading};

@@ -3,7 +3,7 @@
 use burn::tensor::{Device, Tensor, TensorData, activation::softmax};
 use serde::{Deserialize, Serialize};
 
-use super::crop::{BibCrop, LEN, SIDE};
+use super::crop::{BibCrop, SIDE, batch_input};
 use super::net::BibNet;
 use crate::court::Position;
 
@@ -22,7 +22,7 @@ impl BibClass {
 
     pub fn index(self) -> usize {
         match self {
-            BibClass::Position(p) => Position::ALL.iter().position(|&q| q == p).unwrap_or(0),
+            BibClass::Position(p) => p.index(),
             BibClass::NoBib => Position::ALL.len(),
         }
     }
@@ -94,11 +94,7 @@ impl BibReader {
         if crops.is_empty() {
             return Vec::new();
         }
-        let mut input = Vec::with_capacity(crops.len() * LEN);
-        for crop in crops {
-            input.extend_from_slice(&crop.planar_standardised());
-        }
-        let data = TensorData::new(input, [crops.len(), 3, SIDE, SIDE]);
+        let data = TensorData::new(batch_input(crops.iter()), [crops.len(), 3, SIDE, SIDE]);
         let logits = self.net.forward(Tensor::<4>::from_data(data, &self.device));
         let probabilities = softmax(logits, 1)
             .into_data()

@@ -30,6 +30,11 @@ impl Position {
         Position::GK,
     ];
 
+    /// Where the position stands in [`Position::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The areas the position may enter (`NETBALL.md`, "Areas and positions").
     pub fn allowed_areas(self) -> AreaSet {
         use Area::*;
@@ -103,6 +108,13 @@ impl FromStr for Position {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_s_index_is_its_place_in_all() {
+        for (i, p) in Position::ALL.into_iter().enumerate() {
+            assert_eq!(p.index(), i);
+        }
+    }
 
     #[test]
     fn area_table_matches_the_rules() {

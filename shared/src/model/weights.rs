@@ -7,7 +7,7 @@
 //! result to the module tree with burn-store, which checks every name, shape and dtype.
 
 use burn::store::burn_pack::Tensor as PackTensor;
-use burn::store::{FloatCastAdapter, ModuleSnapshot};
+use burn::store::{ApplyResult, FloatCastAdapter, ModuleSnapshot};
 use burn::tensor::{Bytes, DType, Device, TensorData};
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -55,15 +55,7 @@ pub fn load(
         Some(Box::new(FloatCastAdapter::to(DType::F32))),
         false,
     );
-    let mut problems = Vec::new();
-    problems.extend(result.errors.iter().map(|e| e.to_string()));
-    problems.extend(
-        result
-            .missing
-            .iter()
-            .map(|(path, _)| format!("missing `{path}`")),
-    );
-    problems.extend(result.unused.iter().map(|p| format!("unexpected `{p}`")));
+    let problems = apply_problems(&result);
     if !problems.is_empty() {
         let shown = problems.len().min(5);
         let mut details = problems[..shown].join("; ");
@@ -77,6 +69,15 @@ pub fn load(
         });
     }
     Ok(model)
+}
+
+/// What went wrong in applying tensors to a module: errors, missing parameters and tensors
+/// that fit none, one line each; empty when every parameter was filled.
+pub(crate) fn apply_problems(result: &ApplyResult) -> Vec<String> {
+    let mut problems: Vec<String> = result.errors.iter().map(|e| e.to_string()).collect();
+    problems.extend(result.missing.iter().map(|(p, _)| format!("missing `{p}`")));
+    problems.extend(result.unused.iter().map(|p| format!("unexpected `{p}`")));
+    problems
 }
 
 /// Reads a float tensor's values as f32, whatever its stored float dtype.

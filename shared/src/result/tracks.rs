@@ -37,7 +37,7 @@ struct Span {
     classes: BTreeMap<usize, u64>,
     movement: Movement,
     /// Frames per position read on the bib.
-    positions: [u64; 7],
+    positions: [u64; Position::ALL.len()],
 }
 
 /// Accumulates [`TrackSummary`]s, and checks the rules on the tracks that have a role.
@@ -67,10 +67,10 @@ impl TrackSummaries {
                 frames: 0,
                 classes: BTreeMap::new(),
                 movement: Movement::default(),
-                positions: [0; 7],
+                positions: [0; Position::ALL.len()],
             });
             if let Some(p) = t.position {
-                span.positions[Position::ALL.iter().position(|&q| q == p).unwrap_or(0)] += 1;
+                span.positions[p.index()] += 1;
             }
             span.last = frame;
             span.frames += 1;

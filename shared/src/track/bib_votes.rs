@@ -12,6 +12,7 @@ pub(super) const READ_CONFIDENCE: f32 = 0.9;
 /// Readings less sure of their position than this are not counted: most crops show a bib
 /// side on or blurred, and their many unsure readings would drown the few clear ones.
 const VOTE_CONFIDENCE: f32 = 0.7;
+const POSITIONS: usize = Position::ALL.len();
 /// Weight of a new reading in the running mean.
 const RATE: f32 = 0.2;
 /// Readings before an identity is trusted.
@@ -22,7 +23,7 @@ const MIN_SHARE: f32 = 0.6;
 /// A track's evidence about its bib.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(super) struct BibVotes {
-    mean: [f32; 7],
+    mean: [f32; POSITIONS],
     votes: u32,
     /// Set once the readings agree, and kept: a track's identity changes only by
     /// [`BibVotes::restart`], when it is known to follow someone else.
@@ -43,8 +44,8 @@ impl BibVotes {
             _ => {}
         }
         let p = reading.probabilities();
-        let sum: f32 = p[..7].iter().sum::<f32>().max(1e-6);
-        for (m, &v) in self.mean.iter_mut().zip(&p[..7]) {
+        let sum: f32 = p[..POSITIONS].iter().sum::<f32>().max(1e-6);
+        for (m, &v) in self.mean.iter_mut().zip(&p[..POSITIONS]) {
             let v = v / sum;
             *m = if self.votes == 0 {
                 v
