@@ -179,8 +179,10 @@ impl Tracking {
 
     /// Passes on every held frame (at the end of the video).
     pub fn flush(&mut self) -> Vec<Tracked> {
-        let held: Vec<Held> = self.held.drain(..).collect();
-        held.into_iter().map(|h| self.pass(h)).collect()
+        std::mem::take(&mut self.held)
+            .into_iter()
+            .map(|h| self.pass(h))
+            .collect()
     }
 
     /// A frame leaves the window: its tracks, now final, feed the kit colours and summaries.

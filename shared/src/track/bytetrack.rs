@@ -211,17 +211,15 @@ impl ByteTrack {
             .zip(cues)
             .enumerate()
             .map(|(i, (detection, cue))| {
-                let overlapping =
-                    |j: usize, e: &Detection| j != i && detection.bbox.iou(&e.bbox) > CLEAN_IOU;
-                let overlapped = detections
-                    .iter()
-                    .enumerate()
-                    .any(|(j, e)| overlapping(j, e));
-                // A box whose feet are lower in the picture stands nearer the camera, in front.
-                let hidden = detections
-                    .iter()
-                    .enumerate()
-                    .any(|(j, e)| overlapping(j, e) && e.bbox.y2 > detection.bbox.y2);
+                let (mut overlapped, mut hidden) = (false, false);
+                for (j, e) in detections.iter().enumerate() {
+                    if j != i && detection.bbox.iou(&e.bbox) > CLEAN_IOU {
+                        overlapped = true;
+                        // A box whose feet are lower in the picture stands nearer the camera,
+                        // in front.
+                        hidden |= e.bbox.y2 > detection.bbox.y2;
+                    }
+                }
                 Observed {
                     detection,
                     look: cue.look,
@@ -291,19 +289,15 @@ impl ByteTrack {
         let mut kept = Vec::with_capacity(self.tracklets.len());
         for (i, mut t) in std::mem::take(&mut self.tracklets).into_iter().enumerate() {
             if !seen[i] {
+                let kept_for = if t.bib.identity().is_some() {
+                    identified_frames
+                } else {
+                    lost_frames
+                };
                 match t.state {
                     State::New => continue,
                     State::Tracked => t.state = State::Lost { since: frame },
-                    State::Lost { since }
-                        if frame - since
-                            > if t.bib.identity().is_some() {
-                                identified_frames
-                            } else {
-                                lost_frames
-                            } =>
-                    {
-                        continue;
-                    }
+                    State::Lost { since } if frame - since > kept_for => continue,
                     State::Lost { .. } => {}
                 }
             }
@@ -398,14 +392,14 @@ impl ByteTrack {
     /// Two tracklets exchange the people they stand for (id, look and bib votes), as they
     /// must have while they overlapped, last in frame `since`.
     fn exchange(&mut self, i: usize, j: usize, since: u64) {
-        let (a, b) = (&self.tracklets[i], &self.tracklets[j]);
-        let (id_a, look_a, bib_a, born_a) = (a.id, a.look, a.bib, a.born);
-        let (id_b, look_b, bib_b, born_b) = (b.id, b.look, b.bib, b.born);
+        let (id_a, id_b) = (self.tracklets[i].id, self.tracklets[j].id);
         self.relabel(since, vec![(id_a, id_b), (id_b, id_a)]);
-        let t = &mut self.tracklets[i];
-        (t.id, t.look, t.bib, t.born) = (id_b, look_b, bib_b, born_b);
-        let t = &mut self.tracklets[j];
-        (t.id, t.look, t.bib, t.born) = (id_a, look_a, bib_a, born_a);
+        let (low, high) = self.tracklets.split_at_mut(i.max(j));
+        let (a, b) = (&mut low[i.min(j)], &mut high[0]);
+        std::mem::swap(&mut a.id, &mut b.id);
+        std::mem::swap(&mut a.look, &mut b.look);
+        std::mem::swap(&mut a.bib, &mut b.bib);
+        std::mem::swap(&mut a.born, &mut b.born);
     }
 
     /// Identities by bib, after this frame's matching and untangling:
