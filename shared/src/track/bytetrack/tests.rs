@@ -148,23 +148,41 @@ enum Looks {
     Late,
 }
 
-/// Two players meet, stand on the same spot for 10 frames (one box over the other, as a
-/// defender right behind her attacker), then each goes back the way she came, or with
-/// `through` on past the other. Returns the ids at the (navy, pink) players' boxes in every
-/// frame where they are apart, with the frame.
-fn meeting(looks: Looks, through: bool) -> Vec<(u32, (u32, u32))> {
-    let at = |x: f32| BoundingBox {
+const NAVY: [u8; 3] = [20, 40, 110];
+const PINK: [u8; 3] = [230, 90, 160];
+
+/// A player's box, 20 px wide, standing at `x`.
+fn standing_at(x: f32) -> BoundingBox {
+    BoundingBox {
         x1: x,
         y1: 20.0,
         x2: x + 20.0,
         y2: 80.0,
-    };
-    const NAVY: [u8; 3] = [20, 40, 110];
-    const PINK: [u8; 3] = [230, 90, 160];
-    let look = |b: BoundingBox, colour| Appearance::of(&scene(&[(b, colour)]), &b);
+    }
+}
+
+/// What a meeting showed: the ids at the two players' boxes in every frame where they are
+/// apart, with the frame, and the corrections the tracker reported.
+struct Meeting {
+    ids: Vec<(u32, (u32, u32))>,
+    relabels: Vec<Relabel>,
+}
+
+/// Two players meet, stand on the same spot for 10 frames (one box over the other, as a
+/// defender right behind her attacker), then each goes back the way she came, or with
+/// `through` on past the other, for `frames` frames in all. `cues(t, k, box)` tells the tracker
+/// what player `k` (0 or 1) shows in frame `t`; without it the tracker has boxes only.
+fn meet(
+    frames: u32,
+    through: bool,
+    cues: Option<&dyn Fn(u32, usize, BoundingBox) -> Cues>,
+) -> Meeting {
     let mut tracker = ByteTrack::new(ByteTrackSettings::default());
-    let mut ids = Vec::new();
-    for t in 0..50 {
+    let mut meeting = Meeting {
+        ids: Vec::new(),
+        relabels: Vec::new(),
+    };
+    for t in 0..frames {
         let d = match t {
             0..20 => 40.0 - 2.0 * t as f32,
             20..30 => 0.0,
@@ -172,23 +190,16 @@ fn meeting(looks: Looks, through: bool) -> Vec<(u32, (u32, u32))> {
             _ => 2.0 * (t - 30) as f32,
         };
         let (a, b) = (90.0 - d, 90.0 + d);
-        let people = [(at(a), NAVY), (at(b), PINK)];
-        let detections: Vec<Detection> = people.iter().map(|(b, _)| detection(*b, 0.9)).collect();
-        let shown: Vec<Cues> = people
-            .iter()
-            .map(|&(b, colour)| Cues {
-                look: match (looks, t) {
-                    (Looks::Late, 20..30) => look(b, NAVY),
-                    (Looks::Late, 30..35) => None,
-                    _ => look(b, colour),
-                },
-                bib: None,
-            })
-            .collect();
-        let tracks = match looks {
-            Looks::None => tracker.update(&detections),
-            Looks::Own | Looks::Late => tracker.update_with_cues(&detections, &shown),
+        let boxes = [standing_at(a), standing_at(b)];
+        let detections: Vec<Detection> = boxes.iter().map(|b| detection(*b, 0.9)).collect();
+        let tracks = match cues {
+            None => tracker.update(&detections),
+            Some(cues) => {
+                let shown: Vec<Cues> = (0..2).map(|k| cues(t, k, boxes[k])).collect();
+                tracker.update_with_cues(&detections, &shown)
+            }
         };
+        meeting.relabels.extend(tracker.take_relabels());
         let id_at = |x: f32| {
             tracks
                 .iter()
@@ -196,16 +207,36 @@ fn meeting(looks: Looks, through: bool) -> Vec<(u32, (u32, u32))> {
                 .map_or(0, |t| t.id)
         };
         if a != b {
-            ids.push((t, (id_at(a), id_at(b))));
+            meeting.ids.push((t, (id_at(a), id_at(b))));
         }
     }
-    ids
+    meeting
+}
+
+/// A navy and a pink player meet (see [`meet`]), seen for 50 frames. Returns the ids at the
+/// (navy, pink) players' boxes in every frame where they are apart, with the frame, and the
+/// corrections reported.
+fn meeting(looks: Looks, through: bool) -> Meeting {
+    let look = |b: BoundingBox, colour| Appearance::of(&scene(&[(b, colour)]), &b);
+    let cues = |t: u32, k: usize, b: BoundingBox| Cues {
+        look: match (looks, t) {
+            (Looks::Late, 20..30) => look(b, NAVY),
+            (Looks::Late, 30..35) => None,
+            _ => look(b, [NAVY, PINK][k]),
+        },
+        bib: None,
+    };
+    let cues: Option<&dyn Fn(u32, usize, BoundingBox) -> Cues> = match looks {
+        Looks::None => None,
+        Looks::Own | Looks::Late => Some(&cues),
+    };
+    meet(50, through, cues)
 }
 
 /// Boxes and motion cannot tell which player is which when they part; their dresses can.
 #[test]
 fn looks_keep_two_players_apart_when_their_boxes_coincide() {
-    let ids = meeting(Looks::Own, false);
+    let ids = meeting(Looks::Own, false).ids;
     let (first, last) = (ids[0].1, ids.last().unwrap().1);
     assert_ne!(first.0, first.1);
     assert_eq!(first, last, "each player keeps her id: {ids:?}");
@@ -215,7 +246,7 @@ fn looks_keep_two_players_apart_when_their_boxes_coincide() {
 /// test above no longer shows anything and must be made harder.
 #[test]
 fn without_looks_the_same_meeting_swaps_them() {
-    let ids = meeting(Looks::None, false);
+    let ids = meeting(Looks::None, false).ids;
     assert_ne!(ids[0].1, ids.last().unwrap().1, "{ids:?}");
 }
 
@@ -226,7 +257,7 @@ fn without_looks_the_same_meeting_swaps_them() {
 fn a_swap_while_they_overlap_is_undone_once_they_are_seen_apart() {
     let mut swapped_while_blind = false;
     for through in [false, true] {
-        let ids = meeting(Looks::Late, through);
+        let ids = meeting(Looks::Late, through).ids;
         let first = ids[0].1;
         assert_ne!(first.0, first.1);
         assert_eq!(first, ids.last().unwrap().1, "through {through}: {ids:?}");
@@ -247,48 +278,15 @@ fn bib(position: Position) -> BibReading {
     BibReading::new(p).unwrap()
 }
 
-/// Two players of one team (the same dress) meet and part, either way; nothing can be read
-/// while they overlap nor for 5 frames after. Returns the ids at (GA's, WA's) box in every
-/// frame where they are apart.
+/// Two players of one team (the same dress) meet and part (see [`meet`]), either way; nothing
+/// can be read while they overlap nor for 5 frames after. Returns the ids at (GA's, WA's) box
+/// in every frame where they are apart.
 fn same_kit_meeting(bibs: bool, through: bool) -> Vec<(u32, (u32, u32))> {
-    let at = |x: f32| BoundingBox {
-        x1: x,
-        y1: 20.0,
-        x2: x + 20.0,
-        y2: 80.0,
+    let cues = |t: u32, k: usize, b: BoundingBox| Cues {
+        look: Appearance::of(&scene(&[(b, NAVY)]), &b),
+        bib: (bibs && !(20..35).contains(&t)).then(|| bib([Position::GA, Position::WA][k])),
     };
-    const NAVY: [u8; 3] = [20, 40, 110];
-    let mut tracker = ByteTrack::new(ByteTrackSettings::default());
-    let mut ids = Vec::new();
-    for t in 0..60 {
-        let d = match t {
-            0..20 => 40.0 - 2.0 * t as f32,
-            20..30 => 0.0,
-            _ if through => -2.0 * (t - 30) as f32,
-            _ => 2.0 * (t - 30) as f32,
-        };
-        let (a, b) = (90.0 - d, 90.0 + d);
-        let people = [(at(a), Position::GA), (at(b), Position::WA)];
-        let detections: Vec<Detection> = people.iter().map(|(b, _)| detection(*b, 0.9)).collect();
-        let cues: Vec<Cues> = people
-            .iter()
-            .map(|&(b, position)| Cues {
-                look: Appearance::of(&scene(&[(b, NAVY)]), &b),
-                bib: (bibs && !(20..35).contains(&t)).then(|| bib(position)),
-            })
-            .collect();
-        let tracks = tracker.update_with_cues(&detections, &cues);
-        let id_at = |x: f32| {
-            tracks
-                .iter()
-                .find(|t| (t.bbox.x1 - x).abs() < 3.0)
-                .map_or(0, |t| t.id)
-        };
-        if a != b {
-            ids.push((t, (id_at(a), id_at(b))));
-        }
-    }
-    ids
+    meet(60, through, Some(&cues)).ids
 }
 
 /// Looks cannot tell apart two players of one team; their bibs can, once read again.
@@ -313,7 +311,6 @@ fn bibs_undo_a_swap_between_players_of_one_team() {
 /// meanwhile, with another bib, does not take it.
 #[test]
 fn a_player_lost_for_long_is_found_again_by_her_bib() {
-    const NAVY: [u8; 3] = [20, 40, 110];
     let settings = ByteTrackSettings::default();
     let mut tracker = ByteTrack::new(settings);
     let at = |x: f32| BoundingBox::from_center(x, 50.0, 20.0, 60.0);
@@ -356,7 +353,6 @@ fn a_player_lost_for_long_is_found_again_by_her_bib() {
 /// player it followed, who gets it back once seen again.
 #[test]
 fn a_track_that_moved_to_another_player_hands_her_id_back() {
-    const NAVY: [u8; 3] = [20, 40, 110];
     let mut tracker = ByteTrack::new(ByteTrackSettings::default());
     let at = |x: f32| BoundingBox::from_center(x, 50.0, 20.0, 60.0);
     let cue = |x: f32, p: Position| Cues {
@@ -400,43 +396,10 @@ fn a_relabel_changes_ids_from_its_frame_on() {
 /// holding frames back can correct them.
 #[test]
 fn an_undone_swap_is_reported_from_the_last_overlap() {
-    let mut relabels = Vec::new();
-    for through in [false, true] {
-        let settings = ByteTrackSettings::default();
-        let mut tracker = ByteTrack::new(settings);
-        let at = |x: f32| BoundingBox {
-            x1: x,
-            y1: 20.0,
-            x2: x + 20.0,
-            y2: 80.0,
-        };
-        const NAVY: [u8; 3] = [20, 40, 110];
-        const PINK: [u8; 3] = [230, 90, 160];
-        for t in 0..50 {
-            let d = match t {
-                0..20 => 40.0 - 2.0 * t as f32,
-                20..30 => 0.0,
-                _ if through => -2.0 * (t - 30) as f32,
-                _ => 2.0 * (t - 30) as f32,
-            };
-            let people = [(at(90.0 - d), NAVY), (at(90.0 + d), PINK)];
-            let detections: Vec<Detection> =
-                people.iter().map(|(b, _)| detection(*b, 0.9)).collect();
-            let cues: Vec<Cues> = people
-                .iter()
-                .map(|&(b, colour)| Cues {
-                    look: match t {
-                        20..30 => Appearance::of(&scene(&[(b, NAVY)]), &b),
-                        30..35 => None,
-                        _ => Appearance::of(&scene(&[(b, colour)]), &b),
-                    },
-                    bib: None,
-                })
-                .collect();
-            tracker.update_with_cues(&detections, &cues);
-            relabels.extend(tracker.take_relabels());
-        }
-    }
+    let relabels: Vec<Relabel> = [false, true]
+        .into_iter()
+        .flat_map(|through| meeting(Looks::Late, through).relabels)
+        .collect();
     // One of the two ways of parting was swapped by the boxes and undone.
     assert_eq!(relabels.len(), 1, "{relabels:?}");
     let r = &relabels[0];
