@@ -20,6 +20,7 @@ pub mod bib;
 pub mod camera;
 pub mod court;
 pub mod detect;
+pub mod events;
 pub mod frame;
 pub mod model;
 pub mod result;

@@ -1,0 +1,296 @@
+//! Who holds the ball: frame by frame, the player whose hands it is in, then the spans over
+//! which one player held it.
+//!
+//! Written here rather than taken from a library: no crate does ball possession from boxes.
+//! The image alone decides (the ball's height above the floor is unknown from one camera), so
+//! a ball is in a player's hands when it is within her reach in the picture *and* moves with
+//! her: a ball in flight crosses many boxes, but never at their speed for long.
+
+use super::{EventSettings, Scene};
+
+/// Where a player's chest is, as a share of her box's height from its top: a held ball is
+/// nearest there (held at the chest, or above the head to pass or shoot).
+const CHEST: f32 = 0.3;
+
+/// One player holding the ball, from scene `first` to scene `last` (indices into the scenes).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Hold {
+    pub track: u32,
+    pub first: usize,
+    pub last: usize,
+}
+
+/// The tracks whose hands the ball (centre `ball`) is within reach of, reaching `above` box
+/// heights over their box, with how far it is from each one's chest, in box heights.
+fn in_reach<'a>(
+    ball: (f32, f32),
+    scene: &'a Scene,
+    s: &'a EventSettings,
+    above: f32,
+) -> impl Iterator<Item = (f32, u32)> + 'a {
+    scene.players.iter().filter_map(move |p| {
+        let b = &p.bbox;
+        let (w, h) = (b.width(), b.height());
+        let reaches = h > 0.0
+            && ball.0 >= b.x1 - s.reach_side * w
+            && ball.0 <= b.x2 + s.reach_side * w
+            && ball.1 >= b.y1 - above * h
+            && ball.1 <= b.y1 + s.reach_below * h;
+        reaches.then(|| {
+            let chest = ((b.x1 + b.x2) / 2.0, b.y1 + CHEST * h);
+            ((ball.0 - chest.0).hypot(ball.1 - chest.1) / h, p.track)
+        })
+    })
+}
+
+/// The ball's speed at scene `i` relative to the centre of `track`'s box, from the scenes
+/// either side, in box heights per second. Unknown (no neighbour, or the track or ball missing
+/// there) is 0: the reach alone decides.
+fn relative_speed(track: u32, i: usize, scenes: &[Scene], ball: &[Option<(f32, f32)>]) -> f32 {
+    let (Some(before), Some(after)) = (i.checked_sub(1), Some(i + 1).filter(|&j| j < scenes.len()))
+    else {
+        return 0.0;
+    };
+    let (Some(b0), Some(b1)) = (ball[before], ball[after]) else {
+        return 0.0;
+    };
+    let (Some(p0), Some(p1)) = (scenes[before].player(track), scenes[after].player(track)) else {
+        return 0.0;
+    };
+    let dt = (scenes[after].time - scenes[before].time) as f32;
+    let h = (p0.bbox.height() + p1.bbox.height()) / 2.0;
+    if dt <= 0.0 || h <= 0.0 {
+        return 0.0;
+    }
+    let centre = |b: &crate::BoundingBox| ((b.x1 + b.x2) / 2.0, (b.y1 + b.y2) / 2.0);
+    let (c0, c1) = (centre(&p0.bbox), centre(&p1.bbox));
+    let dx = (b1.0 - b0.0) - (c1.0 - c0.0);
+    let dy = (b1.1 - b0.1) - (c1.1 - c0.1);
+    dx.hypot(dy) / h / dt
+}
+
+/// The player last seen holding the ball.
+#[derive(Clone, Copy)]
+struct Holding {
+    track: u32,
+    /// When she was last seen with it, where the ball was then, and her box.
+    seen: f64,
+    ball: (f32, f32),
+    bbox: crate::BoundingBox,
+}
+
+/// The holder of each scene, where one is seen: the player within reach of the ball and
+/// moving with it. Taking the ball asks more than keeping it (the ball no higher over her
+/// head, and moving less against her, than a held ball may): a lob coming down slowly by a
+/// player's head is not hers yet. A holder keeps the ball while it stays in her reach, even when another
+/// player's chest is nearer (a defender in front of a shooter overlaps her in the picture);
+/// while her box is missing (a missed detection) the ball stays hers as long as it stays
+/// where she had it, and the scene has no holder.
+pub(super) fn holders(
+    scenes: &[Scene],
+    ball: &[Option<(f32, f32)>],
+    s: &EventSettings,
+) -> Vec<Option<u32>> {
+    let mut holding: Option<Holding> = None;
+    let mut out = Vec::with_capacity(scenes.len());
+    for (i, scene) in scenes.iter().enumerate() {
+        let Some(c) = ball[i] else {
+            out.push(None);
+            continue;
+        };
+        let speed = |track: u32| relative_speed(track, i, scenes, ball);
+        if let Some(h) = holding {
+            let recent = scene.time - h.seen <= s.max_break_s;
+            match scene.player(h.track) {
+                Some(p)
+                    if in_reach(c, scene, s, s.reach_above).any(|(_, t)| t == h.track)
+                        && speed(h.track) <= s.max_relative_speed =>
+                {
+                    holding = Some(Holding {
+                        seen: scene.time,
+                        ball: c,
+                        bbox: p.bbox,
+                        ..h
+                    });
+                    out.push(Some(h.track));
+                    continue;
+                }
+                Some(_) => {}
+                // A new id where she was: the tracker lost her and started again.
+                None if recent => {
+                    let renamed = in_reach(c, scene, s, s.reach_above).find_map(|(_, t)| {
+                        let p = scene.player(t)?;
+                        (p.bbox.iou(&h.bbox) >= SAME_PLACE_IOU && speed(t) <= s.max_relative_speed)
+                            .then_some(p)
+                    });
+                    if let Some(p) = renamed {
+                        holding = Some(Holding {
+                            track: p.track,
+                            seen: scene.time,
+                            ball: c,
+                            bbox: p.bbox,
+                        });
+                        out.push(Some(p.track));
+                        continue;
+                    }
+                    if (c.0 - h.ball.0).hypot(c.1 - h.ball.1) <= h.bbox.height() {
+                        out.push(None);
+                        continue;
+                    }
+                }
+                None => {}
+            }
+        }
+        // Nobody holds it, or she let it go: whoever it is now with.
+        let nearest = in_reach(c, scene, s, s.catch_above)
+            .filter(|&(_, t)| speed(t) <= s.catch_relative_speed)
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        holding = nearest.and_then(|(_, track)| {
+            Some(Holding {
+                track,
+                seen: scene.time,
+                ball: c,
+                bbox: scene.player(track)?.bbox,
+            })
+        });
+        out.push(holding.map(|h| h.track));
+    }
+    out
+}
+
+/// The holds: runs of one holder (across scenes with none, up to `max_break_s`) lasting at
+/// least `min_hold_s`, with runs of the same player joined across short breaks. A break
+/// where the tracker gave the same player a new id counts as the same player when her boxes
+/// either side overlap.
+pub(super) fn holds(
+    scenes: &[Scene],
+    ball: &[Option<(f32, f32)>],
+    holders: &[Option<u32>],
+    s: &EventSettings,
+) -> Vec<Hold> {
+    let mut runs: Vec<Hold> = Vec::new();
+    for (i, holder) in holders.iter().enumerate() {
+        let Some(track) = *holder else { continue };
+        match runs.last_mut() {
+            Some(run)
+                if run.track == track
+                    && run.last + 1 + skipped(holders, run.last, i) == i
+                    && scenes[i].time - scenes[run.last].time <= s.max_break_s =>
+            {
+                run.last = i;
+            }
+            _ => runs.push(Hold {
+                track,
+                first: i,
+                last: i,
+            }),
+        }
+    }
+    // Half a frame's slack: a hold of exactly `min_hold_s` must not fail on rounding.
+    runs.retain(|r| scenes[r.last].time - scenes[r.first].time + 1e-6 >= s.min_hold_s);
+    let mut merged: Vec<Hold> = Vec::new();
+    for run in runs {
+        match merged.last_mut() {
+            Some(prev) if same_holder(prev, &run, scenes, ball, s) => prev.last = run.last,
+            // No time for a flight between them: one of the two never had it (a neighbour
+            // whose box covered the ball), so the one who held it longer had it throughout.
+            Some(prev) if scenes[run.first].time - scenes[prev.last].time < s.min_flight_s => {
+                let (before, after) = (duration(prev, scenes), duration(&run, scenes));
+                if after > before {
+                    prev.track = run.track;
+                }
+                prev.last = run.last;
+            }
+            _ => merged.push(run),
+        }
+    }
+    let mut earliest = 0;
+    for hold in &mut merged {
+        hold.first = caught(hold, earliest, scenes, ball, s);
+        earliest = hold.last + 1;
+    }
+    merged
+}
+
+/// When the ball's flight into `hold` ended: in a crowd the catcher's box is often missing or
+/// on someone else for a few frames, so the hold is seen late; but the ball stops flying
+/// when it is caught. Walks back from the hold's first scene (not before `earliest`) while
+/// the ball, seen in every scene, stays slow and near where the hold starts.
+fn caught(
+    hold: &Hold,
+    earliest: usize,
+    scenes: &[Scene],
+    ball: &[Option<(f32, f32)>],
+    s: &EventSettings,
+) -> usize {
+    let (Some(start), Some(p)) = (ball[hold.first], scenes[hold.first].player(hold.track)) else {
+        return hold.first;
+    };
+    let h = p.bbox.height();
+    let mut first = hold.first;
+    while first > earliest {
+        let (Some(a), Some(b)) = (ball[first - 1], ball[first]) else {
+            break;
+        };
+        let dt = (scenes[first].time - scenes[first - 1].time) as f32;
+        let slow = dt > 0.0 && (a.0 - b.0).hypot(a.1 - b.1) / dt <= s.catch_relative_speed * h;
+        let near = (a.0 - start.0).hypot(a.1 - start.1) <= CAUGHT_REACH * h;
+        if !(slow && near) {
+            break;
+        }
+        first -= 1;
+    }
+    first
+}
+
+/// How far from where a hold is first seen, in box heights, the ball may have been caught.
+const CAUGHT_REACH: f32 = 0.5;
+
+fn duration(hold: &Hold, scenes: &[Scene]) -> f64 {
+    scenes[hold.last].time - scenes[hold.first].time
+}
+
+/// How many scenes strictly between `a` and `b` have no holder.
+fn skipped(holders: &[Option<u32>], a: usize, b: usize) -> usize {
+    holders[a + 1..b].iter().filter(|h| h.is_none()).count()
+}
+
+/// Whether `next` continues `prev`: close in time, and the same track or the same place; or
+/// the same track, however long she was unseen, when the ball did not fly meanwhile (nobody
+/// can pass to herself).
+fn same_holder(
+    prev: &Hold,
+    next: &Hold,
+    scenes: &[Scene],
+    ball: &[Option<(f32, f32)>],
+    s: &EventSettings,
+) -> bool {
+    let gap = scenes[next.first].time - scenes[prev.last].time;
+    let before = scenes[prev.last].player(prev.track);
+    if prev.track == next.track {
+        return gap <= s.max_break_s
+            || (gap <= s.max_flight_s
+                && before.is_some_and(|p| !flew(ball, prev.last, next.first, p.bbox.height())));
+    }
+    let after = scenes[next.first].player(next.track);
+    gap <= s.max_break_s
+        && before
+            .zip(after)
+            .is_some_and(|(a, b)| a.bbox.iou(&b.bbox) >= SAME_PLACE_IOU)
+}
+
+/// Whether the ball, let go at scene `from`, was seen before scene `to` more than `reach`
+/// pixels from where it was let go: it flew, rather than the holder's box or the ball
+/// going unseen for a while.
+pub(super) fn flew(ball: &[Option<(f32, f32)>], from: usize, to: usize, reach: f32) -> bool {
+    let Some(start) = ball[from] else {
+        return false;
+    };
+    ball[from + 1..to]
+        .iter()
+        .flatten()
+        .any(|c| (c.0 - start.0).hypot(c.1 - start.1) > reach)
+}
+
+/// Boxes either side of a break that overlap this much are one player under a new id.
+const SAME_PLACE_IOU: f32 = 0.5;
