@@ -198,6 +198,24 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     assert!(share("boxes_with_position", "matched_boxes") > 0.8, "{p:#}");
     assert!(share("boxes_right", "boxes_with_position") > 0.85, "{p:#}");
     assert!(scores["ap50"].as_f64().unwrap() > 0.75, "{scores:#}");
+    // The match events, from the ball and the tracks (here 9 possessions, 7 passes, a shot
+    // and its miss; found: all possessions, 6 passes, the shot and the miss).
+    let e = &scores["events"];
+    let f1 = |kind: &str| {
+        let k = &e[kind];
+        let n = |f: &str| k[f].as_f64().unwrap();
+        2.0 * n("matched") / (n("truth") + n("found")).max(1.0)
+    };
+    assert!(e["possession"]["truth"].as_u64().unwrap() >= 5, "{e:#}");
+    assert!(f1("possession") >= 0.8, "{e:#}");
+    assert!(f1("pass") >= 0.7, "{e:#}");
+    assert!(f1("shot") >= 0.99 && f1("miss") >= 0.99, "{e:#}");
+    assert_eq!(
+        result.events.first().map(|ev| ev.time < 5.0),
+        Some(true),
+        "{:?}",
+        result.events
+    );
 }
 
 #[test]

@@ -39,14 +39,27 @@ pub fn simulate(
     resolution: &str,
     extra: &[&str],
 ) -> Result<(PathBuf, PathBuf)> {
+    simulate_seed(dir, name, 11, seconds, resolution, extra)
+}
+
+/// [`simulate`] with another seed.
+pub fn simulate_seed(
+    dir: &Path,
+    name: &str,
+    seed: u64,
+    seconds: f64,
+    resolution: &str,
+    extra: &[&str],
+) -> Result<(PathBuf, PathBuf)> {
     let video = dir.join(format!("{name}.mp4"));
     let truth = dir.join(format!("{name}.json"));
     let started = Instant::now();
     let duration = format!("{seconds}s");
+    let seed = seed.to_string();
     let mut args = vec![
         "simulate",
         "--seed",
-        "11",
+        &seed,
         "--duration",
         &duration,
         "--resolution",

@@ -160,6 +160,7 @@ impl AnalyzeArgs {
             },
             read_bibs: !self.no_bibs,
             identity_lag: self.identity_lag,
+            events: Default::default(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! `netball eval --truth truth.json --result result.json`: scores an analysis against the
-//! simulator's truth: detection AP, tracking HOTA, IDF1, MOTA and ID switches, and the
-//! positions read from bibs.
+//! simulator's truth: detection AP, tracking HOTA, IDF1, MOTA and ID switches, the
+//! positions read from bibs, and the match events.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -8,10 +8,14 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use netball_server::eval::{
-    self, FrameObjects, PositionScores, Sequence, TrackingScores, positions::Labelled,
+    self, EventClass, FrameObjects, KindScores, PositionScores, ScoredEvent, Sequence,
+    TrackingScores,
+    positions::{Labelled, greedy_pairs},
 };
+use netball_server::simulate::events::{EventKind as TruthKind, Gain, TruthEvent};
 use netball_server::simulate::truth::{self, ObjectClass};
 use netball_shared::ObjectKind;
+use netball_shared::events::{Event, EventKind};
 use netball_shared::result::AnalysisResult;
 use serde::Serialize;
 
@@ -37,7 +41,12 @@ struct Report {
     ap50_95: f64,
     tracking: TrackingScores,
     positions: PositionScores,
+    /// Per kind of event, matched within [`EVENT_TOLERANCE_S`].
+    events: BTreeMap<EventClass, KindScores>,
 }
+
+/// How far apart in time a found event and the truth's may be and still be one event.
+const EVENT_TOLERANCE_S: f64 = 0.5;
 
 /// `[x1, y1, x2, y2]` to MOTChallenge's `[left, top, width, height]`.
 fn ltwh([x1, y1, x2, y2]: [f32; 4]) -> [f64; 4] {
@@ -73,11 +82,13 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let mut gt_boxes: Vec<Vec<[f64; 4]>> = vec![Vec::new(); n];
     let mut gt_positions: Vec<Vec<Labelled>> = vec![Vec::new(); n];
     let mut size = None;
+    let mut fps = 25;
     truth::read_frames(
         std::fs::File::open(&args.truth)
             .with_context(|| format!("opening {}", args.truth.display()))?,
         |header| {
             size = Some((header.width, header.height));
+            fps = header.fps;
             true
         },
         |frame| {
@@ -135,12 +146,38 @@ pub fn run(args: EvalArgs) -> Result<()> {
         .iter()
         .filter_map(|t| t.position.map(|p| (u64::from(t.id), p)))
         .collect();
+    let truth_events = truth::read_events(
+        std::fs::File::open(&args.truth)
+            .with_context(|| format!("opening {}", args.truth.display()))?,
+    )?;
+    let (first, last) = (result.frames[0].frame, result.frames[n - 1].frame);
+    let truth_events: Vec<ScoredEvent> = truth_events
+        .iter()
+        .filter(|e| (first..=last).contains(&e.frame))
+        .filter_map(truth_scored)
+        .collect();
+    let found_events: Vec<ScoredEvent> = result.events.iter().map(found_scored).collect();
+    // Which truth person each event's track was on, in the event's frame.
+    let mut on: BTreeMap<(u64, u32), u32> = BTreeMap::new();
+    for e in &found_events {
+        if let Some(&i) = analysed.get(&e.frame) {
+            for (p, t) in greedy_pairs(&gt_positions[i], &read[i]) {
+                on.insert((e.frame, read[i][t].0 as u32), gt_positions[i][p].0 as u32);
+            }
+        }
+    }
+    let tolerance = (EVENT_TOLERANCE_S * f64::from(fps)).round() as u64;
+    let events = eval::event_scores(&truth_events, &found_events, tolerance, |frame, track| {
+        on.get(&(frame, track)).copied()
+    });
+
     let report = Report {
         frames: n,
         ap50: eval::ap50(&gt_boxes, &dets),
         ap50_95: eval::ap50_95(&gt_boxes, &dets),
         tracking: eval::evaluate(&gt, &pred),
         positions: eval::position_scores(&gt_positions, &read, &summary_positions),
+        events,
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -148,6 +185,46 @@ pub fn run(args: EvalArgs) -> Result<()> {
         print_report(&report);
     }
     Ok(())
+}
+
+/// A truth event as scored, if it is of a kind the analysis finds.
+fn truth_scored(e: &TruthEvent) -> Option<ScoredEvent> {
+    let (class, player) = match e.kind {
+        TruthKind::Possession { player, .. } => (EventClass::Possession, player),
+        TruthKind::Pass { player, .. } => (EventClass::Pass, player),
+        TruthKind::Shot { player, .. } => (EventClass::Shot, player),
+        TruthKind::Goal { player, .. } => (EventClass::Goal, player),
+        TruthKind::Miss { player, .. } => (EventClass::Miss, player),
+        _ => return None,
+    };
+    Some(ScoredEvent {
+        whistled: matches!(
+            e.kind,
+            TruthKind::Possession {
+                gained: Gain::CentrePass,
+                ..
+            }
+        ),
+        ..ScoredEvent::new(class, e.frame, player)
+    })
+}
+
+fn found_scored(e: &Event) -> ScoredEvent {
+    let class = match e.kind {
+        EventKind::Possession { .. } => EventClass::Possession,
+        EventKind::Pass { .. } => EventClass::Pass,
+        EventKind::Shot { .. } => EventClass::Shot,
+        EventKind::Goal { .. } => EventClass::Goal,
+        EventKind::Miss { .. } => EventClass::Miss,
+    };
+    let until = match e.kind {
+        EventKind::Possession { until_frame, .. } => Some(until_frame),
+        _ => None,
+    };
+    ScoredEvent {
+        until,
+        ..ScoredEvent::new(class, e.frame, e.kind.player().track)
+    }
 }
 
 fn print_report(r: &Report) {
@@ -195,4 +272,18 @@ fn print_report(r: &Report) {
         p.player_tracks,
         p.tracks_right
     );
+    for (class, k) in &r.events {
+        println!(
+            "{:<11} {} true, {} found, {} matched: precision {}, recall {}, F1 {}; right player {} of {}",
+            class.name(),
+            k.truth,
+            k.found,
+            k.matched,
+            pct(k.precision()),
+            pct(k.recall()),
+            pct(k.f1()),
+            k.right_player,
+            k.matched
+        );
+    }
 }

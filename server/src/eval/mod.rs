@@ -13,6 +13,7 @@
 //! - [`hota`]: HOTA and its parts (DetA, AssA, LocA).
 //! - [`ap`]: detection average precision (AP50, AP50:95), which ignores identities.
 //! - [`positions`]: how often tracks name their players' positions, and name them right.
+//! - [`events`]: possessions, passes, shots, goals and misses found against the truth's.
 //!
 //! Unlike TrackEval's MOTChallenge loader, nothing here drops "distractor" classes or
 //! zero-marked rows: every ground-truth object is a target. Filter by class when reading
@@ -20,6 +21,7 @@
 
 pub mod ap;
 pub mod clear;
+pub mod events;
 pub mod hota;
 pub mod identity;
 mod iou;
@@ -31,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 pub use ap::{ap50, ap50_95, average_precision};
 pub use clear::{ClearScores, clear_mot};
+pub use events::{EventClass, KindScores, ScoredEvent, event_scores};
 pub use hota::{HotaScores, hota_metrics};
 pub use identity::{IdentityScores, identity_metrics};
 pub use iou::box_iou;

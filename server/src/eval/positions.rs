@@ -26,6 +26,32 @@ pub struct PositionScores {
     pub tracks_right: usize,
 }
 
+/// Pairs one frame's people and tracks (indices), best overlap first, each at most once and
+/// only at IoU 0.5 or more.
+pub fn greedy_pairs(people: &[Labelled], found: &[Labelled]) -> Vec<(usize, usize)> {
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        for (j, t) in found.iter().enumerate() {
+            let iou = box_iou(&p.1, &t.1);
+            if iou >= 0.5 {
+                pairs.push((iou, i, j));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut person_used, mut track_used) = (vec![false; people.len()], vec![false; found.len()]);
+    pairs
+        .into_iter()
+        .filter_map(|(_, i, j)| {
+            if person_used[i] || track_used[j] {
+                return None;
+            }
+            (person_used[i], track_used[j]) = (true, true);
+            Some((i, j))
+        })
+        .collect()
+}
+
 /// Scores `tracks` against `truth`, frame by frame (parallel slices), with each track's
 /// summary position from `summaries`.
 pub fn position_scores(
@@ -38,26 +64,12 @@ pub fn position_scores(
     let mut covered: BTreeMap<u64, BTreeMap<u64, usize>> = BTreeMap::new();
     let mut positions: BTreeMap<u64, Position> = BTreeMap::new();
     for (people, found) in truth.iter().zip(tracks) {
-        let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-        for (i, p) in people.iter().enumerate() {
+        for p in people {
             if let Some(pos) = p.2 {
                 positions.insert(p.0, pos);
             }
-            for (j, t) in found.iter().enumerate() {
-                let iou = box_iou(&p.1, &t.1);
-                if iou >= 0.5 {
-                    pairs.push((iou, i, j));
-                }
-            }
         }
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let (mut person_used, mut track_used) =
-            (vec![false; people.len()], vec![false; found.len()]);
-        for (_, i, j) in pairs {
-            if person_used[i] || track_used[j] {
-                continue;
-            }
-            (person_used[i], track_used[j]) = (true, true);
+        for (i, j) in greedy_pairs(people, found) {
             let (person, track) = (&people[i], &found[j]);
             *covered
                 .entry(track.0)

@@ -1,7 +1,8 @@
 //! What a run writes, streamed as frames arrive so memory does not grow with the video:
 //! the result document (`result.json`, format in `docs/result-format.md`), CSV exports and
-//! the tracks in MOTChallenge format, the annotated video. What is known only at the end (the ball's path, the
-//! players and their teams, the metrics) is written when the run finishes.
+//! the tracks in MOTChallenge format, the annotated video. What is known only at the end (the
+//! ball's path, the players and their teams, the match events, the metrics) is written when
+//! the run finishes.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -10,6 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use netball_shared::Frame;
+use netball_shared::events::EventKind;
 use netball_shared::result::{FrameResult, ResultHeader, ResultSummary};
 use netball_shared::track::{BallPoint, BallSource, TeamAssignment, TeamLabel};
 
@@ -42,13 +44,17 @@ impl OutputPaths {
     pub fn ball(&self) -> PathBuf {
         self.dir.join("ball.csv")
     }
+    /// The match events, one a row in time order.
+    pub fn events(&self) -> PathBuf {
+        self.dir.join("events.csv")
+    }
     /// The annotated video (not written with `--no-video`).
     pub fn video(&self) -> PathBuf {
         self.dir.join("annotated.mp4")
     }
 
     /// Every file a finished run may write.
-    pub fn files(&self) -> [PathBuf; 7] {
+    pub fn files(&self) -> [PathBuf; 8] {
         [
             self.result(),
             self.detections(),
@@ -56,6 +62,7 @@ impl OutputPaths {
             self.mot(),
             self.players(),
             self.ball(),
+            self.events(),
             self.video(),
         ]
     }
@@ -186,6 +193,7 @@ impl Outputs {
             ("tracks", serde_json::to_string(&summary.tracks)?),
             ("teams", serde_json::to_string(&summary.teams)?),
             ("flags", serde_json::to_string(&summary.flags)?),
+            ("events", serde_json::to_string(&summary.events)?),
             ("metrics", serde_json::to_string(&summary.metrics)?),
         ]
         .into_iter()
@@ -213,15 +221,10 @@ impl Outputs {
             "top_speed",
         ])?;
         for t in &summary.tracks {
-            let team = match t.team {
-                Some(TeamLabel::A) => "a",
-                Some(TeamLabel::B) => "b",
-                None => "",
-            };
             players.write_record([
                 t.id.to_string().as_str(),
                 &t.label,
-                team,
+                team_name(t.team),
                 &t.first_frame.to_string(),
                 &t.last_frame.to_string(),
                 &t.frames.to_string(),
@@ -256,6 +259,49 @@ impl Outputs {
             ])?;
         }
         ball.flush()?;
+
+        let mut events = csv::Writer::from_writer(create(&self.paths.events())?);
+        events.write_record([
+            "time", "frame", "kind", "track", "team", "position", "gained", "until", "receiver",
+            "court_x", "court_y",
+        ])?;
+        for e in &summary.events {
+            let player = e.kind.player();
+            let (gained, until) = match &e.kind {
+                EventKind::Possession { gained, until, .. } => {
+                    (gained.name(), format!("{until:.2}"))
+                }
+                _ => ("", String::new()),
+            };
+            let receiver = match &e.kind {
+                EventKind::Pass {
+                    receiver: Some(r), ..
+                } => r.track.to_string(),
+                _ => String::new(),
+            };
+            events.write_record([
+                format!("{:.2}", e.time).as_str(),
+                &e.frame.to_string(),
+                e.kind.name(),
+                &player.track.to_string(),
+                team_name(player.team),
+                player.position.map_or("", |p| p.letters()),
+                gained,
+                &until,
+                &receiver,
+                &e.at.map_or(String::new(), |p| format!("{:.2}", p.x)),
+                &e.at.map_or(String::new(), |p| format!("{:.2}", p.y)),
+            ])?;
+        }
+        events.flush()?;
         Ok(self.paths)
+    }
+}
+
+fn team_name(team: Option<TeamLabel>) -> &'static str {
+    match team {
+        Some(TeamLabel::A) => "a",
+        Some(TeamLabel::B) => "b",
+        None => "",
     }
 }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use burn::tensor::Device;
 use netball_shared::bib::{BibCrop, BibModel, BibModelError, BibReader};
 use netball_shared::camera::{Homography, ImageToCourt};
+use netball_shared::events::{EventSettings, Scene, ScenePlayer, detect_events};
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, TeamClassifier,
@@ -44,6 +45,10 @@ pub struct Tracking {
     teams: TeamClassifier,
     summaries: TrackSummaries,
     ball_path: Vec<BallPoint>,
+    /// The people and rings of every passed frame, for the events once the ball's path is
+    /// complete: a few dozen bytes a person a frame.
+    scenes: Vec<Scene>,
+    events: EventSettings,
     kinds: Vec<ObjectKind>,
     classes: Vec<String>,
     /// Video pixels to court metres, when the camera is calibrated.
@@ -80,6 +85,8 @@ impl Tracking {
             teams: TeamClassifier::new(settings.teams),
             summaries: TrackSummaries::new(settings.roles.clone(), settings.rules),
             ball_path: Vec::new(),
+            scenes: Vec::new(),
+            events: settings.events,
             kinds: classes.iter().map(|c| ObjectKind::from_label(c)).collect(),
             classes: classes.to_vec(),
             to_court: floor.as_ref().and_then(Homography::to_court),
@@ -200,6 +207,17 @@ impl Tracking {
         }
         self.summaries
             .observe(result.frame, result.time, &result.tracks);
+        self.scenes.push(Scene {
+            frame: result.frame,
+            time: result.time,
+            players: result.tracks.iter().map(ScenePlayer::from).collect(),
+            rings: result
+                .detections
+                .iter()
+                .filter(|d| self.kind(d) == ObjectKind::Ring)
+                .map(|d| d.bbox)
+                .collect(),
+        });
         let teams = self
             .passed
             .is_multiple_of(TEAMS_EVERY)
@@ -218,17 +236,20 @@ impl Tracking {
     }
 
     /// The end of the video, once every frame is passed on ([`Tracking::flush`]): the ball's
-    /// remaining points, the tracks with their teams, the rules' flags.
+    /// remaining points, the tracks with their teams, the rules' flags, the match events.
     pub fn finish(self, metrics: RunMetrics) -> ResultSummary {
         let mut ball = self.ball_path;
         ball.extend(self.ball.finish());
         let teams = self.teams.assign();
         let (tracks, flags) = self.summaries.finish(&self.classes, &teams);
+        ball.sort_by_key(|b| b.frame);
+        let events = detect_events(&self.scenes, &ball, &teams.teams, &self.events);
         ResultSummary {
             ball,
             tracks,
             teams,
             flags,
+            events,
             metrics,
         }
     }

@@ -329,6 +329,17 @@ impl<W: Write, G: Write> TruthWriter<W, G> {
     }
 }
 
+/// The events of a truth file, read through once without keeping its frames.
+pub fn read_events<R: std::io::Read>(reader: R) -> Result<Vec<TruthEvent>> {
+    #[derive(Deserialize)]
+    struct Events {
+        events: Vec<TruthEvent>,
+    }
+    let doc: Events = serde_json::from_reader(std::io::BufReader::new(reader))
+        .map_err(|e| anyhow::anyhow!("reading the truth file's events: {e}"))?;
+    Ok(doc.events)
+}
+
 /// Reads a truth document frame by frame, so memory stays flat for a full match: `on_header`
 /// gets the header (always first in the documents [`TruthWriter`] writes), then `on_frame`
 /// each frame in order until it returns `false`. Events and score are skipped.

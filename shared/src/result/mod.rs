@@ -3,8 +3,8 @@
 //!
 //! The document (format `docs/result-format.md`) is a header, then one [`FrameResult`] per
 //! analysed frame, then what is known only at the end: the ball's path (interpolation needs
-//! the frames after a gap), the track summaries with their teams, the rules' flags, and the
-//! run's metrics.
+//! the frames after a gap), the track summaries with their teams, the rules' flags, the
+//! match events, and the run's metrics.
 //! Writers stream the frames, so a whole match never has to sit in memory.
 
 mod metrics;
@@ -20,6 +20,7 @@ pub use tracks::{TrackSummaries, TrackSummary};
 use crate::DetectConfig;
 use crate::Detection;
 use crate::camera::FrameCalibration;
+use crate::events::{Event, EventSettings};
 use crate::rules::{Flag, Role, RuleSettings};
 use crate::track::{
     BallPoint, BallTrackerSettings, ByteTrackSettings, TeamAssignment, TeamSettings, Track,
@@ -130,6 +131,8 @@ pub struct AnalysisSettings {
     /// lost player found again by her bib) is corrected in the frames it concerns too.
     #[serde(default)]
     pub identity_lag: u32,
+    #[serde(default)]
+    pub events: EventSettings,
 }
 
 /// One analysed frame.
@@ -153,6 +156,8 @@ pub struct ResultSummary {
     pub teams: TeamAssignment,
     /// Rules broken, in time order.
     pub flags: Vec<Flag>,
+    /// Possessions, passes, shots, goals and misses, in time order.
+    pub events: Vec<Event>,
     pub metrics: RunMetrics,
 }
 
@@ -168,6 +173,8 @@ pub struct AnalysisResult {
     pub teams: TeamAssignment,
     #[serde(default)]
     pub flags: Vec<Flag>,
+    #[serde(default)]
+    pub events: Vec<Event>,
     pub metrics: RunMetrics,
 }
 
