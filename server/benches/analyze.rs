@@ -102,7 +102,7 @@ fn main() -> Result<()> {
     let out = dir.path().join("out");
 
     // 1. Speed at 1080p, model on the CPU.
-    let (video, _) = simulate(dir.path(), "hd", seconds, "1920x1080", &[])?;
+    let (video, _) = simulate(dir.path(), "hd", 11, seconds, "1920x1080", &[])?;
     let model = ["--weights", weights, "--device", "cpu"];
     let (baseline, baseline_wall) = analyze(
         &video,
@@ -136,7 +136,7 @@ fn main() -> Result<()> {
     stage_rows("pipelined", &fast);
 
     // 2. Memory at 4K.
-    let (video, _) = simulate(dir.path(), "uhd", 2.0, "3840x2160", &[])?;
+    let (video, _) = simulate(dir.path(), "uhd", 11, 2.0, "3840x2160", &[])?;
     let (uhd, _) = analyze(&video, &out.join("uhd"), &model)?;
     let (uhd_base, _) = analyze(
         &video,
@@ -154,7 +154,7 @@ fn main() -> Result<()> {
     println!("| pipelined | {:.0} |", mb(&uhd));
 
     // 3. Tracking with oracle detections.
-    let (video, truth) = simulate(dir.path(), "track", track_seconds, "1280x720", &[])?;
+    let (video, truth) = simulate(dir.path(), "track", 11, track_seconds, "1280x720", &[])?;
     let truth_str = truth.to_str().context("utf-8 path")?;
     let (_, wall) = analyze(&video, &out.join("track"), &["--truth", truth_str])?;
     let result = out.join("track/track/result.json");

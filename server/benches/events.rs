@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
-use support::{env_f64, netball, simulate_seed};
+use support::{env_f64, netball, simulate};
 
 mod support;
 
@@ -34,7 +34,7 @@ fn main() -> Result<()> {
     let mut totals: BTreeMap<String, [u64; 4]> = BTreeMap::new();
     for &seed in &seeds {
         let name = format!("s{seed}");
-        let (video, truth) = simulate_seed(dir.path(), &name, seed, seconds, &resolution, &[])?;
+        let (video, truth) = simulate(dir.path(), &name, seed, seconds, &resolution, &[])?;
         let (video, truth) = (video.to_string_lossy(), truth.to_string_lossy());
         let calibration = dir.path().join(format!("{name}.cal.json"));
         let calibration = calibration.to_string_lossy();

@@ -70,6 +70,7 @@ fn main() -> Result<()> {
     let (video, truth_path) = simulate(
         dir.path(),
         "rules",
+        11,
         seconds,
         "1280x720",
         &["--violations", "offside", "--violation-every", "8s"],

@@ -30,20 +30,9 @@ pub fn netball(args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Simulates `seconds` of seed 11 at `resolution` (with `extra` arguments for `netball
+/// Simulates `seconds` of match `seed` at `resolution` (with `extra` arguments for `netball
 /// simulate`) into `dir` as `name.mp4` and `name.json`, and returns their paths.
 pub fn simulate(
-    dir: &Path,
-    name: &str,
-    seconds: f64,
-    resolution: &str,
-    extra: &[&str],
-) -> Result<(PathBuf, PathBuf)> {
-    simulate_seed(dir, name, 11, seconds, resolution, extra)
-}
-
-/// [`simulate`] with another seed.
-pub fn simulate_seed(
     dir: &Path,
     name: &str,
     seed: u64,

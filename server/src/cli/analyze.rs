@@ -157,6 +157,7 @@ impl AnalyzeArgs {
                     persistence_s: self.offside_persistence,
                     ..OffsideSettings::default()
                 },
+                ..RuleSettings::default()
             },
             read_bibs: !self.no_bibs,
             identity_lag: self.identity_lag,

@@ -12,11 +12,12 @@ use netball_server::eval::{
     TrackingScores,
     positions::{Labelled, greedy_pairs},
 };
-use netball_server::simulate::events::{EventKind as TruthKind, Gain, TruthEvent};
+use netball_server::simulate::events::{EventKind as TruthKind, Gain, TruthEvent, ViolationKind};
 use netball_server::simulate::truth::{self, ObjectClass};
 use netball_shared::ObjectKind;
 use netball_shared::events::{Event, EventKind};
 use netball_shared::result::AnalysisResult;
+use netball_shared::rules::Rule;
 use serde::Serialize;
 
 #[derive(Args)]
@@ -45,7 +46,7 @@ struct Report {
     events: BTreeMap<EventClass, KindScores>,
 }
 
-/// How far apart in time a found event and the truth's may be and still be one event.
+/// How far apart in time a found event (or flag) and the truth's may be and still be one.
 const EVENT_TOLERANCE_S: f64 = 0.5;
 
 /// `[x1, y1, x2, y2]` to MOTChallenge's `[left, top, width, height]`.
@@ -156,7 +157,21 @@ pub fn run(args: EvalArgs) -> Result<()> {
         .filter(|e| (first..=last).contains(&e.frame))
         .filter_map(truth_scored)
         .collect();
-    let found_events: Vec<ScoredEvent> = result.events.iter().map(found_scored).collect();
+    let found_events: Vec<ScoredEvent> = result
+        .events
+        .iter()
+        .map(found_scored)
+        .chain(
+            result
+                .flags
+                .iter()
+                .filter(|f| f.rule == Rule::ThreeSeconds)
+                .filter_map(|f| {
+                    let track = *f.players.first()?;
+                    Some(ScoredEvent::new(EventClass::ThreeSeconds, f.frame, track))
+                }),
+        )
+        .collect();
     // Which truth person each event's track was on, in the event's frame.
     let mut on: BTreeMap<(u64, u32), u32> = BTreeMap::new();
     for e in &found_events {
@@ -195,13 +210,18 @@ fn truth_scored(e: &TruthEvent) -> Option<ScoredEvent> {
         TruthKind::Shot { player, .. } => (EventClass::Shot, player),
         TruthKind::Goal { player, .. } => (EventClass::Goal, player),
         TruthKind::Miss { player, .. } => (EventClass::Miss, player),
+        TruthKind::Violation {
+            violation: ViolationKind::ThreeSeconds,
+            player,
+            ..
+        } => (EventClass::ThreeSeconds, player),
         _ => return None,
     };
     Some(ScoredEvent {
         whistled: matches!(
             e.kind,
             TruthKind::Possession {
-                gained: Gain::CentrePass,
+                gained: Gain::CentrePass | Gain::ThrowIn | Gain::FreePass,
                 ..
             }
         ),

@@ -1,10 +1,11 @@
-//! How well the analysis finds the match's events: per kind, the found events matched one to
+//! How well the analysis finds the match's events, and the rules broken that are judged on
+//! them (three seconds): per kind, the found events matched one to
 //! one to the truth's of that kind within a time tolerance (closest first), giving precision,
 //! recall and F1, and how many of the matched ones name the right player.
 //!
-//! A centre pass's possession starts at the whistle, which the picture does not show; the C
-//! holds the ball from before it. So a truth event at a whistle also matches a found event
-//! whose span (a possession's first to last frame) covers it.
+//! A centre pass's, throw-in's or free pass's possession starts at the whistle, which the
+//! picture does not show; the ball is held from before it. So a truth event at a whistle
+//! also matches a found event whose span (a possession's first to last frame) covers it.
 //!
 //! A found event's player is a track; it is the right player when, in the event's frame, that
 //! track's box is matched to the truth event's person (greedy IoU >= 0.5, as for positions).
@@ -23,15 +24,18 @@ pub enum EventClass {
     Shot,
     Goal,
     Miss,
+    /// The three-seconds rule broken (a flag, against the truth's violation).
+    ThreeSeconds,
 }
 
 impl EventClass {
-    pub const ALL: [EventClass; 5] = [
+    pub const ALL: [EventClass; 6] = [
         EventClass::Possession,
         EventClass::Pass,
         EventClass::Shot,
         EventClass::Goal,
         EventClass::Miss,
+        EventClass::ThreeSeconds,
     ];
 
     pub fn name(self) -> &'static str {
@@ -41,6 +45,7 @@ impl EventClass {
             EventClass::Shot => "shot",
             EventClass::Goal => "goal",
             EventClass::Miss => "miss",
+            EventClass::ThreeSeconds => "three_seconds",
         }
     }
 }

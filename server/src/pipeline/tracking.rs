@@ -16,6 +16,7 @@ use netball_shared::bib::{BibCrop, BibModel, BibModelError, BibReader};
 use netball_shared::camera::{Homography, ImageToCourt};
 use netball_shared::events::{EventSettings, Scene, ScenePlayer, detect_events};
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
+use netball_shared::rules::{RuleSettings, three_seconds};
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, TeamClassifier,
 };
@@ -49,6 +50,7 @@ pub struct Tracking {
     /// complete: a few dozen bytes a person a frame.
     scenes: Vec<Scene>,
     events: EventSettings,
+    rules: RuleSettings,
     kinds: Vec<ObjectKind>,
     classes: Vec<String>,
     /// Video pixels to court metres, when the camera is calibrated.
@@ -87,6 +89,7 @@ impl Tracking {
             ball_path: Vec::new(),
             scenes: Vec::new(),
             events: settings.events,
+            rules: settings.rules,
             kinds: classes.iter().map(|c| ObjectKind::from_label(c)).collect(),
             classes: classes.to_vec(),
             to_court: floor.as_ref().and_then(Homography::to_court),
@@ -241,9 +244,15 @@ impl Tracking {
         let mut ball = self.ball_path;
         ball.extend(self.ball.finish());
         let teams = self.teams.assign();
-        let (tracks, flags) = self.summaries.finish(&self.classes, &teams);
+        let (tracks, mut flags) = self.summaries.finish(&self.classes, &teams);
         ball.sort_by_key(|b| b.frame);
         let events = detect_events(&self.scenes, &ball, &teams.teams, &self.events);
+        flags.extend(three_seconds(
+            &events,
+            &self.scenes,
+            &self.rules.three_seconds,
+        ));
+        flags.sort_by(|a, b| a.time.total_cmp(&b.time));
         ResultSummary {
             ball,
             tracks,

@@ -107,7 +107,10 @@ pub enum Gain {
     Interception,
     /// Took the ball after a missed shot.
     Rebound,
-    /// Anything else: the first hold of the video, a loose ball, a throw-in or free pass.
+    /// Took a loose ball standing off the court, to throw it in (on a calibrated court).
+    ThrowIn,
+    /// Anything else: the first hold of the video, a loose ball, a free pass (and, without a
+    /// calibration, a throw-in).
     PickUp,
 }
 
@@ -145,6 +148,7 @@ impl Gain {
             Gain::Pass => "pass",
             Gain::Interception => "interception",
             Gain::Rebound => "rebound",
+            Gain::ThrowIn => "throw_in",
             Gain::PickUp => "pick_up",
         }
     }
@@ -201,6 +205,18 @@ enum Before {
 /// are a box's bottom through a calibration good to some centimetres, and a C's other foot
 /// may be anywhere in the circle.
 const CENTRE_SLACK_M: f32 = 0.5;
+
+/// How far off the court, in metres, a player's feet must seem to be for her to be there:
+/// the feet are a box's bottom through a calibration good to some centimetres.
+const OFF_COURT_SLACK_M: f32 = 0.3;
+
+fn off_court(court: &CourtDimensions, p: CourtPoint) -> bool {
+    let (dx, dy) = (
+        (-p.x).max(p.x - court.length).max(0.0),
+        (-p.y).max(p.y - court.width).max(0.0),
+    );
+    dx.hypot(dy) > OFF_COURT_SLACK_M
+}
 
 /// The most holds between a goal and the centre pass (the ball thrown back to the C, or handed
 /// on by whoever picked it up).
@@ -291,6 +307,7 @@ pub fn detect_events(
                 _ => Gain::Pass,
             },
             Before::Nothing if in_centre_circle(hold) => Gain::CentrePass,
+            Before::Nothing if place.is_some_and(|p| off_court(&court, p)) => Gain::ThrowIn,
             Before::Nothing => Gain::PickUp,
         };
         events.push(event(

@@ -404,3 +404,14 @@ fn a_neighbour_whose_box_covers_the_ball_for_a_moment_does_not_take_it() {
     let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
     assert_eq!(kinds(&events), ["possession 1 PickUp"]);
 }
+
+#[test]
+fn a_loose_ball_taken_off_the_court_is_a_throw_in() {
+    let off = on_court(1, 100.0, CourtPoint::new(-1.0, 5.0));
+    let on = on_court(1, 100.0, CourtPoint::new(1.0, 5.0));
+    for (player, gained) in [(off, "ThrowIn"), (on, "PickUp")] {
+        let (scenes, ball) = play(2.0, &[player], |_| Some(chest(100.0)));
+        let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
+        assert_eq!(kinds(&events), [format!("possession 1 {gained}")]);
+    }
+}

@@ -1,15 +1,18 @@
-//! Netball's rules, checked on where the players' feet were (`NETBALL.md`, "Rules the system
-//! checks"). Each rule is a plain function from court tracks to [`Flag`]s, so the browser and
-//! the server flag the same things; every number `NETBALL.md` calls a setting is a field of
+//! Netball's rules, checked on where the players' feet were and who held the ball
+//! (`NETBALL.md`, "Rules the system checks"). Each rule is a plain function from court tracks
+//! (offside) or possessions (three seconds) to [`Flag`]s, so the browser and the server flag
+//! the same things; every number `NETBALL.md` calls a setting is a field of
 //! the rule's settings.
 
 mod offside;
+mod three_seconds;
 
 use serde::{Deserialize, Serialize};
 
 use crate::court::{CourtPoint, End, Position};
 
 pub use offside::{OffsideSettings, OffsideWatch, offside};
+pub use three_seconds::{ThreeSecondsSettings, three_seconds};
 
 /// Where a player's feet were on one analysed frame: the ground point of her box, through the
 /// court homography.
@@ -42,6 +45,8 @@ pub struct PlayerTrack<'a> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RuleSettings {
     pub offside: OffsideSettings,
+    #[serde(default)]
+    pub three_seconds: ThreeSecondsSettings,
 }
 
 /// Which rule a flag is for.
@@ -49,6 +54,7 @@ pub struct RuleSettings {
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     Offside,
+    ThreeSeconds,
 }
 
 /// A rule broken: when, by whom, where, and the frames that show it.

@@ -1,0 +1,167 @@
+//! Three seconds: a player holding the ball must pass or shoot within 3.0 s of gaining it
+//! (`NETBALL.md`). Judged on the possessions the events found: the clock starts when the ball
+//! is seen in her hands. Centre passes and throw-ins are not judged: their clock starts at the
+//! whistle, which the picture does not show, and the ball is held from well before it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Flag, Footing, Rule};
+use crate::events::{Event, EventKind, Gain, Scene};
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ThreeSecondsSettings {
+    /// The longest a player may hold the ball (`NETBALL.md`: 3.0 s).
+    pub limit_s: f64,
+    /// How much longer than the limit a hold must be seen to last to be flagged. None by
+    /// default: a catch is more often seen late (in a crowd) than a release is, so holds
+    /// look shorter rather than longer than they were.
+    pub tolerance_s: f64,
+}
+
+impl Default for ThreeSecondsSettings {
+    fn default() -> Self {
+        Self {
+            limit_s: 3.0,
+            tolerance_s: 0.0,
+        }
+    }
+}
+
+/// A flag for every possession among `events` that lasted past the limit, from the moment the
+/// limit ran out to the release; the evidence is the holder's feet meanwhile, where `scenes`
+/// (in frame order) put them on the court.
+pub fn three_seconds(
+    events: &[Event],
+    scenes: &[Scene],
+    settings: &ThreeSecondsSettings,
+) -> Vec<Flag> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let EventKind::Possession {
+                player,
+                until,
+                gained,
+                ..
+            } = e.kind
+            else {
+                return None;
+            };
+            if matches!(gained, Gain::CentrePass | Gain::ThrowIn) {
+                return None;
+            }
+            let over = e.time + settings.limit_s;
+            if until - over < settings.tolerance_s {
+                return None;
+            }
+            let held: Vec<&Scene> = scenes
+                .iter()
+                .filter(|s| s.time >= over && s.time <= until)
+                .collect();
+            let first = held.first()?;
+            Some(Flag {
+                rule: Rule::ThreeSeconds,
+                frame: first.frame,
+                time: first.time,
+                duration: until - first.time,
+                players: vec![player.track],
+                evidence: held
+                    .iter()
+                    .filter_map(|s| {
+                        let at = s.player(player.track)?.court?;
+                        Some(Footing {
+                            frame: s.frame,
+                            time: s.time,
+                            at,
+                        })
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BoundingBox;
+    use crate::court::CourtPoint;
+    use crate::events::{Player, ScenePlayer};
+
+    fn possession(time: f64, until: f64) -> Event {
+        held(time, until, Gain::Pass)
+    }
+
+    fn held(time: f64, until: f64, gained: Gain) -> Event {
+        Event {
+            frame: (time * 25.0) as u64,
+            time,
+            at: None,
+            kind: EventKind::Possession {
+                player: Player {
+                    track: 4,
+                    team: None,
+                    position: None,
+                },
+                gained,
+                until_frame: (until * 25.0) as u64,
+                until,
+            },
+        }
+    }
+
+    fn scenes(seconds: f64) -> Vec<Scene> {
+        (0..(seconds * 25.0) as u64)
+            .map(|frame| Scene {
+                frame,
+                time: frame as f64 / 25.0,
+                players: vec![ScenePlayer {
+                    track: 4,
+                    bbox: BoundingBox::from_center(100.0, 100.0, 20.0, 60.0),
+                    court: Some(CourtPoint::new(5.0, 5.0)),
+                    position: None,
+                }],
+                rings: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_hold_past_three_seconds_is_flagged_from_the_third_second() {
+        let scenes = scenes(10.0);
+        let events = [possession(1.0, 2.5), possession(4.0, 7.8)];
+        let flags = three_seconds(&events, &scenes, &ThreeSecondsSettings::default());
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        let f = &flags[0];
+        assert_eq!(
+            (f.rule, f.frame, &f.players[..]),
+            (Rule::ThreeSeconds, 175, &[4][..])
+        );
+        assert!((f.duration - 0.8).abs() < 1e-9);
+        // The evidence: her feet from the third second to the release.
+        assert_eq!(f.evidence.len(), 21);
+    }
+
+    #[test]
+    fn a_centre_pass_is_not_timed() {
+        let flags = three_seconds(
+            &[held(1.0, 6.0, Gain::CentrePass)],
+            &scenes(8.0),
+            &ThreeSecondsSettings::default(),
+        );
+        assert!(flags.is_empty(), "{flags:?}");
+    }
+
+    #[test]
+    fn a_hold_just_past_the_limit_is_within_the_tolerance() {
+        let lenient = ThreeSecondsSettings {
+            tolerance_s: 0.2,
+            ..ThreeSecondsSettings::default()
+        };
+        let events = [possession(1.0, 4.1)];
+        assert!(three_seconds(&events, &scenes(6.0), &lenient).is_empty());
+        let strict = three_seconds(&events, &scenes(6.0), &ThreeSecondsSettings::default());
+        assert_eq!(strict.len(), 1);
+    }
+}
