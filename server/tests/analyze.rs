@@ -12,6 +12,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use netball_server::decode::video::VideoFrames;
+use netball_shared::events::EventKind;
 use netball_shared::result::AnalysisResult;
 use serde_json::Value;
 
@@ -156,6 +157,23 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     assert_eq!(csv.lines().count(), detections + 1);
     let players = std::fs::read_to_string(folder.join("players.csv")).unwrap();
     assert_eq!(players.lines().count(), result.tracks.len() + 1);
+    let events = std::fs::read_to_string(folder.join("events.csv")).unwrap();
+    assert_eq!(events.lines().count(), result.events.len() + 1);
+    let teams = std::fs::read_to_string(folder.join("teams.csv")).unwrap();
+    assert_eq!(teams.lines().count(), result.stats.teams.len() + 1);
+    // The statistics add up to the events.
+    let passes: Vec<&EventKind> = result
+        .events
+        .iter()
+        .map(|e| &e.kind)
+        .filter(|k| matches!(k, EventKind::Pass { .. }))
+        .collect();
+    let thrown: u32 = result.stats.players.iter().map(|p| p.passes).sum();
+    assert_eq!(thrown as usize, passes.len());
+    let team_passes: u32 = result.stats.teams.values().map(|t| t.passes).sum();
+    let with_team = passes.iter().filter(|k| k.player().team.is_some()).count();
+    assert_eq!(team_passes as usize, with_team, "{:?}", result.stats);
+    assert_eq!(result.stats.teams.len(), 2, "{:?}", result.stats);
     let video: Vec<_> = VideoFrames::open(&folder.join("annotated.mp4"))
         .unwrap()
         .collect::<anyhow::Result<_>>()

@@ -4,6 +4,7 @@
 //! ball's path, the players and their teams, the match events, the metrics) is written when
 //! the run finishes.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use anyhow::{Context, Result};
 use netball_shared::Frame;
 use netball_shared::events::EventKind;
 use netball_shared::result::{FrameResult, ResultHeader, ResultSummary};
+use netball_shared::stats::{MovementSummary, PlayerStats};
 use netball_shared::track::{BallPoint, BallSource, TeamAssignment, TeamLabel};
 
 /// The files of one analysed video, all in one folder.
@@ -48,13 +50,17 @@ impl OutputPaths {
     pub fn events(&self) -> PathBuf {
         self.dir.join("events.csv")
     }
+    /// Each team's statistics, one a row.
+    pub fn teams(&self) -> PathBuf {
+        self.dir.join("teams.csv")
+    }
     /// The annotated video (not written with `--no-video`).
     pub fn video(&self) -> PathBuf {
         self.dir.join("annotated.mp4")
     }
 
     /// Every file a finished run may write.
-    pub fn files(&self) -> [PathBuf; 8] {
+    pub fn files(&self) -> [PathBuf; 9] {
         [
             self.result(),
             self.detections(),
@@ -63,6 +69,7 @@ impl OutputPaths {
             self.players(),
             self.ball(),
             self.events(),
+            self.teams(),
             self.video(),
         ]
     }
@@ -194,6 +201,7 @@ impl Outputs {
             ("teams", serde_json::to_string(&summary.teams)?),
             ("flags", serde_json::to_string(&summary.flags)?),
             ("events", serde_json::to_string(&summary.events)?),
+            ("stats", serde_json::to_string(&summary.stats)?),
             ("metrics", serde_json::to_string(&summary.metrics)?),
         ]
         .into_iter()
@@ -219,8 +227,21 @@ impl Outputs {
             "distance_m",
             "mean_speed",
             "top_speed",
+            "holds",
+            "holding_s",
+            "passes",
+            "receives",
+            "attempts",
+            "goals",
+            "intercepts",
+            "violations",
         ])?;
+        let play: BTreeMap<u32, &PlayerStats> =
+            summary.stats.players.iter().map(|p| (p.track, p)).collect();
         for t in &summary.tracks {
+            let movement =
+                |f: fn(&MovementSummary) -> String| t.movement.as_ref().map_or(String::new(), f);
+            let p = play.get(&t.id).copied().cloned().unwrap_or_default();
             players.write_record([
                 t.id.to_string().as_str(),
                 &t.label,
@@ -228,15 +249,17 @@ impl Outputs {
                 &t.first_frame.to_string(),
                 &t.last_frame.to_string(),
                 &t.frames.to_string(),
-                &t.movement
-                    .as_ref()
-                    .map_or(String::new(), |m| format!("{:.1}", m.distance_m)),
-                &t.movement
-                    .as_ref()
-                    .map_or(String::new(), |m| format!("{:.2}", m.mean_speed)),
-                &t.movement
-                    .as_ref()
-                    .map_or(String::new(), |m| format!("{:.2}", m.top_speed)),
+                &movement(|m| format!("{:.1}", m.distance_m)),
+                &movement(|m| format!("{:.2}", m.mean_speed)),
+                &movement(|m| format!("{:.2}", m.top_speed)),
+                &p.holds.to_string(),
+                &format!("{:.2}", p.holding_s),
+                &p.passes.to_string(),
+                &p.receives.to_string(),
+                &p.attempts.to_string(),
+                &p.goals.to_string(),
+                &p.intercepts.to_string(),
+                &p.violations.to_string(),
             ])?;
         }
         players.flush()?;
@@ -294,6 +317,45 @@ impl Outputs {
             ])?;
         }
         events.flush()?;
+
+        let mut teams = csv::Writer::from_writer(create(&self.paths.teams())?);
+        teams.write_record([
+            "team",
+            "possessions",
+            "possession_s",
+            "possession_share",
+            "centre_passes",
+            "centre_pass_goals",
+            "goals_from_gains",
+            "attempts",
+            "goals",
+            "shooting",
+            "passes",
+            "passes_completed",
+            "intercepts",
+            "turnovers",
+            "violations",
+        ])?;
+        for (team, t) in &summary.stats.teams {
+            teams.write_record([
+                team_name(Some(*team)),
+                &t.possessions.to_string(),
+                &format!("{:.2}", t.possession_s),
+                &format!("{:.3}", t.possession_share),
+                &t.centre_passes.to_string(),
+                &t.centre_pass_goals.to_string(),
+                &t.goals_from_gains.to_string(),
+                &t.attempts.to_string(),
+                &t.goals.to_string(),
+                &t.shooting.map_or(String::new(), |v| format!("{v:.3}")),
+                &t.passes.to_string(),
+                &t.passes_completed.to_string(),
+                &t.intercepts.to_string(),
+                &t.turnovers.to_string(),
+                &t.violations.values().sum::<u32>().to_string(),
+            ])?;
+        }
+        teams.flush()?;
         Ok(self.paths)
     }
 }

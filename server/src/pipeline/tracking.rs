@@ -17,6 +17,7 @@ use netball_shared::camera::{Homography, ImageToCourt};
 use netball_shared::events::{EventSettings, Scene, ScenePlayer, detect_events};
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
 use netball_shared::rules::{RuleSettings, three_seconds};
+use netball_shared::stats::match_stats;
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, TeamClassifier,
 };
@@ -239,7 +240,8 @@ impl Tracking {
     }
 
     /// The end of the video, once every frame is passed on ([`Tracking::flush`]): the ball's
-    /// remaining points, the tracks with their teams, the rules' flags, the match events.
+    /// remaining points, the tracks with their teams, the rules' flags, the match events and
+    /// the statistics.
     pub fn finish(self, metrics: RunMetrics) -> ResultSummary {
         let mut ball = self.ball_path;
         ball.extend(self.ball.finish());
@@ -253,12 +255,14 @@ impl Tracking {
             &self.rules.three_seconds,
         ));
         flags.sort_by(|a, b| a.time.total_cmp(&b.time));
+        let stats = match_stats(&events, &flags, &teams.teams);
         ResultSummary {
             ball,
             tracks,
             teams,
             flags,
             events,
+            stats,
             metrics,
         }
     }

@@ -4,7 +4,7 @@
 //! The document (format `docs/result-format.md`) is a header, then one [`FrameResult`] per
 //! analysed frame, then what is known only at the end: the ball's path (interpolation needs
 //! the frames after a gap), the track summaries with their teams, the rules' flags, the
-//! match events, and the run's metrics.
+//! match events, the team and player statistics, and the run's metrics.
 //! Writers stream the frames, so a whole match never has to sit in memory.
 
 mod metrics;
@@ -22,6 +22,7 @@ use crate::Detection;
 use crate::camera::FrameCalibration;
 use crate::events::{Event, EventSettings};
 use crate::rules::{Flag, Role, RuleSettings};
+use crate::stats::MatchStats;
 use crate::track::{
     BallPoint, BallTrackerSettings, ByteTrackSettings, TeamAssignment, TeamSettings, Track,
 };
@@ -158,6 +159,8 @@ pub struct ResultSummary {
     pub flags: Vec<Flag>,
     /// Possessions, passes, shots, goals and misses, in time order.
     pub events: Vec<Event>,
+    /// Each team's and player's numbers from the events and flags.
+    pub stats: MatchStats,
     pub metrics: RunMetrics,
 }
 
@@ -175,6 +178,8 @@ pub struct AnalysisResult {
     pub flags: Vec<Flag>,
     #[serde(default)]
     pub events: Vec<Event>,
+    #[serde(default)]
+    pub stats: MatchStats,
     pub metrics: RunMetrics,
 }
 
