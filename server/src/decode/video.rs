@@ -79,6 +79,7 @@ pub struct VideoFrames {
     decoded: u64,
     irregular: u64,
     last_seconds: Option<f64>,
+    last_index: Option<u64>,
     draining: bool,
     finished: bool,
 }
@@ -174,6 +175,7 @@ impl VideoFrames {
             decoded: 0,
             irregular: 0,
             last_seconds: None,
+            last_index: None,
             draining: false,
             finished: false,
         })
@@ -248,7 +250,19 @@ impl VideoFrames {
                 self.info.fps
             );
         }
-        Ok(((seconds * self.info.fps).round().max(0.0) as u64, seconds))
+        let index = (seconds * self.info.fps).round().max(0.0) as u64;
+        // Two frames on one frame number: no constant-rate file does that, and the stages
+        // after this one (an oracle's truth, a frame range) would misread it.
+        if self.last_index.is_some_and(|last| index <= last) {
+            bail!(
+                "the video has a variable frame rate (two frames on frame number {index} at \
+                 1/{:.3} s a frame); convert it to a constant rate first, e.g. \
+                 `ffmpeg -i in.mp4 -fps_mode cfr out.mp4`",
+                self.info.fps
+            );
+        }
+        self.last_index = Some(index);
+        Ok((index, seconds))
     }
 
     fn wanted(&self, index: u64, seconds: f64) -> bool {
