@@ -72,6 +72,28 @@ fn arc(a: (f32, f32), b: (f32, f32), t: f64, lift: f32) -> (f32, f32) {
     (x, y)
 }
 
+/// The events of `scenes` and `ball` with the default settings and no teams, as [`kinds`].
+fn found(scenes: &[Scene], ball: &[BallPoint]) -> Vec<String> {
+    kinds(&detect_events(
+        scenes,
+        ball,
+        &BTreeMap::new(),
+        &EventSettings::default(),
+    ))
+}
+
+/// The ball held at the chest of the player standing at `from` until `release`, thrown over
+/// `flight` seconds along an arc `lift` px high, and held at the chest of the one at `to`.
+fn throw(t: f64, from: f32, to: f32, release: f64, flight: f64, lift: f32) -> (f32, f32) {
+    if t < release {
+        chest(from)
+    } else if t < release + flight {
+        arc(chest(from), chest(to), (t - release) / flight, lift)
+    } else {
+        chest(to)
+    }
+}
+
 fn kinds(events: &[Event]) -> Vec<String> {
     events
         .iter()
@@ -99,13 +121,7 @@ fn teams(of: &[(u32, TeamLabel)]) -> BTreeMap<u32, TeamLabel> {
 fn pass_scenario() -> (Vec<Scene>, Vec<BallPoint>) {
     let players = [standing(1, 100.0), standing(2, 400.0), standing(3, 250.0)];
     play(3.0, &players, |t| {
-        Some(if t < 1.0 {
-            chest(100.0)
-        } else if t < 1.6 {
-            arc(chest(100.0), chest(400.0), (t - 1.0) / 0.6, 60.0)
-        } else {
-            chest(400.0)
-        })
+        Some(throw(t, 100.0, 400.0, 1.0, 0.6, 60.0))
     })
 }
 
@@ -150,12 +166,8 @@ fn a_pass_caught_by_an_opponent_is_an_interception() {
 fn a_ball_flying_past_a_player_is_not_hers() {
     // Player 3 stands between the two, and the ball passes her chest on the way.
     let (scenes, ball) = pass_scenario();
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
-    assert!(
-        !kinds(&events).iter().any(|k| k.contains(" 3")),
-        "{:?}",
-        kinds(&events)
-    );
+    let events = found(&scenes, &ball);
+    assert!(!events.iter().any(|k| k.contains(" 3")), "{events:?}");
 }
 
 #[test]
@@ -174,8 +186,7 @@ fn a_new_track_id_on_the_same_player_does_not_end_her_possession() {
     for s in &mut scenes {
         s.players = players(s.time);
     }
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
-    assert_eq!(kinds(&events), ["possession 1 PickUp"]);
+    assert_eq!(found(&scenes, &ball), ["possession 1 PickUp"]);
 }
 
 /// Player 1 (a shooter, left of the ring) holds the ball 1 s and shoots; after the ring the
@@ -207,9 +218,8 @@ fn a_shot_through_the_ring_is_a_goal_and_the_next_possession_a_centre_pass() {
             (ring.0 + 100.0 * t as f32, ring.1 + 160.0)
         }
     });
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
     assert_eq!(
-        kinds(&events),
+        found(&scenes, &ball),
         [
             "possession 1 PickUp",
             "shot 1",
@@ -224,9 +234,8 @@ fn a_shot_that_bounces_off_the_ring_is_a_miss_and_the_next_possession_a_rebound(
     let ring = ((RING.x1 + RING.x2) / 2.0, RING.y1 + 2.0);
     // Off the rim, up and away to the right, falling toward player 2.
     let (scenes, ball) = shot_scenario(|t| arc(ring, chest(460.0), t / 0.8, 40.0));
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
     assert_eq!(
-        kinds(&events),
+        found(&scenes, &ball),
         [
             "possession 1 PickUp",
             "shot 1",
@@ -241,17 +250,10 @@ fn a_high_pass_away_from_the_rings_is_not_a_shot() {
     // The same arc as a shot's, but 600 px to the right of the ring.
     let players = [standing(1, 900.0), standing(2, 1000.0)];
     let (scenes, ball) = play(3.0, &players, |t| {
-        Some(if t < 1.0 {
-            chest(900.0)
-        } else if t < 1.8 {
-            arc(chest(900.0), chest(1000.0), (t - 1.0) / 0.8, 200.0)
-        } else {
-            chest(1000.0)
-        })
+        Some(throw(t, 900.0, 1000.0, 1.0, 0.8, 200.0))
     });
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
     assert_eq!(
-        kinds(&events),
+        found(&scenes, &ball),
         ["possession 1 PickUp", "pass 1 2", "possession 2 Pass"]
     );
 }
@@ -259,7 +261,7 @@ fn a_high_pass_away_from_the_rings_is_not_a_shot() {
 #[test]
 fn no_ball_no_events() {
     let (scenes, _) = pass_scenario();
-    assert!(detect_events(&scenes, &[], &BTreeMap::new(), &EventSettings::default()).is_empty());
+    assert!(found(&scenes, &[]).is_empty());
 }
 
 #[test]
@@ -290,9 +292,8 @@ fn a_ball_that_sits_on_the_rim_and_drops_in_front_is_a_miss() {
             (ring.0 - 5.0, ring.1 + 2.0 + 400.0 * (t - 0.3) as f32)
         }
     });
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
     assert_eq!(
-        kinds(&events)[1..3],
+        found(&scenes, &ball)[1..3],
         ["shot 1".to_owned(), "miss 1".to_owned()]
     );
 }
@@ -325,21 +326,14 @@ fn after_a_goal_the_ball_going_back_to_the_centre_is_not_play() {
             (ring.0, ring.1 + 400.0 * (t - 1.8) as f32)
         } else if t < 2.6 {
             (ring.0 + 100.0 * (t - 2.2) as f32, ring.1 + 160.0)
-        } else if t < 3.4 {
-            chest(460.0)
         } else if t < 4.0 {
-            arc(chest(460.0), chest(800.0), (t - 3.4) / 0.6, 60.0)
-        } else if t < 5.0 {
-            chest(800.0)
-        } else if t < 5.8 {
-            arc(chest(800.0), chest(300.0), (t - 5.0) / 0.8, 60.0)
+            throw(t, 460.0, 800.0, 3.4, 0.6, 60.0)
         } else {
-            chest(300.0)
+            throw(t, 800.0, 300.0, 5.0, 0.8, 60.0)
         })
     });
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
     assert_eq!(
-        kinds(&events),
+        found(&scenes, &ball),
         [
             "possession 1 PickUp",
             "shot 1",
@@ -358,13 +352,7 @@ fn after_a_goal_the_ball_going_back_to_the_centre_is_not_play() {
             s
         })
         .collect();
-    let events = detect_events(
-        &uncalibrated,
-        &ball,
-        &BTreeMap::new(),
-        &EventSettings::default(),
-    );
-    assert_eq!(kinds(&events)[3], "possession 2 CentrePass");
+    assert_eq!(found(&uncalibrated, &ball)[3], "possession 2 CentrePass");
 }
 
 #[test]
@@ -379,14 +367,15 @@ fn a_pass_that_nobody_catches_has_no_receiver() {
             None
         }
     });
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
-    assert_eq!(kinds(&events), ["possession 1 PickUp", "pass 1 nobody"]);
+    assert_eq!(
+        found(&scenes, &ball),
+        ["possession 1 PickUp", "pass 1 nobody"]
+    );
     // A ball that is merely lost from view is no pass.
     let (scenes, ball) = play(3.0, &[standing(1, 100.0)], |t| {
         (t < 1.0).then(|| chest(100.0))
     });
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
-    assert_eq!(kinds(&events), ["possession 1 PickUp"]);
+    assert_eq!(found(&scenes, &ball), ["possession 1 PickUp"]);
 }
 
 #[test]
@@ -401,8 +390,7 @@ fn a_neighbour_whose_box_covers_the_ball_for_a_moment_does_not_take_it() {
             vec![standing(1, 100.0), standing(2, 125.0)]
         };
     }
-    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
-    assert_eq!(kinds(&events), ["possession 1 PickUp"]);
+    assert_eq!(found(&scenes, &ball), ["possession 1 PickUp"]);
 }
 
 #[test]
@@ -411,7 +399,6 @@ fn a_loose_ball_taken_off_the_court_is_a_throw_in() {
     let on = on_court(1, 100.0, CourtPoint::new(1.0, 5.0));
     for (player, gained) in [(off, "ThrowIn"), (on, "PickUp")] {
         let (scenes, ball) = play(2.0, &[player], |_| Some(chest(100.0)));
-        let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
-        assert_eq!(kinds(&events), [format!("possession 1 {gained}")]);
+        assert_eq!(found(&scenes, &ball), [format!("possession 1 {gained}")]);
     }
 }
