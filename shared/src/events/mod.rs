@@ -324,12 +324,9 @@ pub fn detect_events(
         let next = holds.get(i + 1);
         let released = scenes[hold.last].time;
         // The flight ends at the next hold, or when no pass could still be in the air.
-        let to = next.map_or(scenes.len(), |n| n.first).min(
-            scenes
-                .iter()
-                .position(|s| s.time > released + settings.max_flight_s)
-                .unwrap_or(scenes.len()),
-        );
+        let to = next
+            .map_or(scenes.len(), |n| n.first)
+            .min(scenes.partition_point(|s| s.time <= released + settings.max_flight_s));
         let (thrower, thrown_at) = player(hold, hold.last);
         before = if let Some(shot) = ring::shot(&rings, &centres, &times, hold.last, to, settings) {
             events.push(event(

@@ -30,7 +30,7 @@ impl Default for ThreeSecondsSettings {
 
 /// A flag for every possession among `events` that lasted past the limit, from the moment the
 /// limit ran out to the release; the evidence is the holder's feet meanwhile, where `scenes`
-/// (in frame order) put them on the court.
+/// (in time order) put them on the court.
 pub fn three_seconds(
     events: &[Event],
     scenes: &[Scene],
@@ -55,10 +55,10 @@ pub fn three_seconds(
             if until - over < settings.tolerance_s {
                 return None;
             }
-            let held: Vec<&Scene> = scenes
-                .iter()
-                .filter(|s| s.time >= over && s.time <= until)
-                .collect();
+            // Scenes are in time order: the ones from the limit to the release.
+            let from = scenes.partition_point(|s| s.time < over);
+            let to = scenes.partition_point(|s| s.time <= until);
+            let held = &scenes[from..to.max(from)];
             let first = held.first()?;
             Some(Flag {
                 rule: Rule::ThreeSeconds,
