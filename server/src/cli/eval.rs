@@ -155,12 +155,12 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let truth_events: Vec<ScoredEvent> = truth_events
         .iter()
         .filter(|e| (first..=last).contains(&e.frame))
-        .filter_map(truth_scored)
+        .flat_map(truth_scored)
         .collect();
     let found_events: Vec<ScoredEvent> = result
         .events
         .iter()
-        .map(found_scored)
+        .flat_map(found_scored)
         .chain(
             result
                 .flags
@@ -202,8 +202,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-/// A truth event as scored, if it is of a kind the analysis finds.
-fn truth_scored(e: &TruthEvent) -> Option<ScoredEvent> {
+/// A truth event as scored, if it is of a kind the analysis finds (a feed is also a
+/// possession).
+fn truth_scored(e: &TruthEvent) -> Vec<ScoredEvent> {
     let (class, player) = match e.kind {
         TruthKind::Possession { player, .. } => (EventClass::Possession, player),
         TruthKind::Pass { player, .. } => (EventClass::Pass, player),
@@ -215,9 +216,9 @@ fn truth_scored(e: &TruthEvent) -> Option<ScoredEvent> {
             player,
             ..
         } => (EventClass::ThreeSeconds, player),
-        _ => return None,
+        _ => return Vec::new(),
     };
-    Some(ScoredEvent {
+    let mut scored = vec![ScoredEvent {
         whistled: matches!(
             e.kind,
             TruthKind::Possession {
@@ -226,10 +227,15 @@ fn truth_scored(e: &TruthEvent) -> Option<ScoredEvent> {
             }
         ),
         ..ScoredEvent::new(class, e.frame, player)
-    })
+    }];
+    if let TruthKind::Possession { feed: true, .. } = e.kind {
+        scored.push(ScoredEvent::new(EventClass::Feed, e.frame, player));
+    }
+    scored
 }
 
-fn found_scored(e: &Event) -> ScoredEvent {
+/// A found event as scored (a feed is also a possession).
+fn found_scored(e: &Event) -> Vec<ScoredEvent> {
     let class = match e.kind {
         EventKind::Possession { .. } => EventClass::Possession,
         EventKind::Pass { .. } => EventClass::Pass,
@@ -237,13 +243,21 @@ fn found_scored(e: &Event) -> ScoredEvent {
         EventKind::Goal { .. } => EventClass::Goal,
         EventKind::Miss { .. } => EventClass::Miss,
     };
-    let until = match e.kind {
-        EventKind::Possession { until_frame, .. } => Some(until_frame),
-        _ => None,
-    };
-    ScoredEvent {
-        until,
-        ..ScoredEvent::new(class, e.frame, e.kind.player().track)
+    let track = e.kind.player().track;
+    match e.kind {
+        EventKind::Possession {
+            until_frame, feed, ..
+        } => {
+            let mut scored = vec![ScoredEvent {
+                until: Some(until_frame),
+                ..ScoredEvent::new(class, e.frame, track)
+            }];
+            if feed {
+                scored.push(ScoredEvent::new(EventClass::Feed, e.frame, track));
+            }
+            scored
+        }
+        _ => vec![ScoredEvent::new(class, e.frame, track)],
     }
 }
 

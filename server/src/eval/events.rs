@@ -24,17 +24,20 @@ pub enum EventClass {
     Shot,
     Goal,
     Miss,
+    /// A teammate's pass caught inside the catcher's attacking goal circle.
+    Feed,
     /// The three-seconds rule broken (a flag, against the truth's violation).
     ThreeSeconds,
 }
 
 impl EventClass {
-    pub const ALL: [EventClass; 6] = [
+    pub const ALL: [EventClass; 7] = [
         EventClass::Possession,
         EventClass::Pass,
         EventClass::Shot,
         EventClass::Goal,
         EventClass::Miss,
+        EventClass::Feed,
         EventClass::ThreeSeconds,
     ];
 
@@ -45,6 +48,7 @@ impl EventClass {
             EventClass::Shot => "shot",
             EventClass::Goal => "goal",
             EventClass::Miss => "miss",
+            EventClass::Feed => "feed",
             EventClass::ThreeSeconds => "three_seconds",
         }
     }

@@ -231,6 +231,7 @@ impl Outputs {
             "holding_s",
             "passes",
             "receives",
+            "feeds",
             "attempts",
             "goals",
             "intercepts",
@@ -256,6 +257,7 @@ impl Outputs {
                 &format!("{:.2}", p.holding_s),
                 &p.passes.to_string(),
                 &p.receives.to_string(),
+                &p.feeds.to_string(),
                 &p.attempts.to_string(),
                 &p.goals.to_string(),
                 &p.intercepts.to_string(),
@@ -285,16 +287,23 @@ impl Outputs {
 
         let mut events = csv::Writer::from_writer(create(&self.paths.events())?);
         events.write_record([
-            "time", "frame", "kind", "track", "team", "position", "gained", "until", "receiver",
-            "court_x", "court_y",
+            "time", "frame", "kind", "track", "team", "position", "gained", "until", "feed",
+            "receiver", "court_x", "court_y",
         ])?;
         for e in &summary.events {
             let player = e.kind.player();
-            let (gained, until) = match &e.kind {
-                EventKind::Possession { gained, until, .. } => {
-                    (gained.name(), format!("{until:.2}"))
-                }
-                _ => ("", String::new()),
+            let (gained, until, feed) = match &e.kind {
+                EventKind::Possession {
+                    gained,
+                    until,
+                    feed,
+                    ..
+                } => (
+                    gained.name(),
+                    format!("{until:.2}"),
+                    if *feed { "1" } else { "0" },
+                ),
+                _ => ("", String::new(), ""),
             };
             let receiver = match &e.kind {
                 EventKind::Pass {
@@ -311,6 +320,7 @@ impl Outputs {
                 player.position.map_or("", |p| p.letters()),
                 gained,
                 &until,
+                feed,
                 &receiver,
                 &e.at.map_or(String::new(), |p| format!("{:.2}", p.x)),
                 &e.at.map_or(String::new(), |p| format!("{:.2}", p.y)),
@@ -332,6 +342,7 @@ impl Outputs {
             "shooting",
             "passes",
             "passes_completed",
+            "feeds",
             "intercepts",
             "turnovers",
             "violations",
@@ -350,6 +361,7 @@ impl Outputs {
                 &t.shooting.map_or(String::new(), |v| format!("{v:.3}")),
                 &t.passes.to_string(),
                 &t.passes_completed.to_string(),
+                &t.feeds.to_string(),
                 &t.intercepts.to_string(),
                 &t.turnovers.to_string(),
                 &t.violations.values().sum::<u32>().to_string(),

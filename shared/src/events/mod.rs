@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use scene::{Scene, ScenePlayer};
 
-use crate::court::{CourtDimensions, CourtPoint, Position};
+use crate::court::{CourtDimensions, CourtPoint, End, Position};
 use crate::track::{BallPoint, TeamLabel};
 use holding::Hold;
 use ring::Outcome;
@@ -119,11 +119,15 @@ pub enum Gain {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     /// `player` holds the ball from the event's frame to `until_frame` (`until` seconds).
+    /// `feed` when she caught a teammate's pass inside her attacking goal circle (known on a
+    /// calibrated court once her team has shot: a team attacks the end it shoots at).
     Possession {
         player: Player,
         gained: Gain,
         until_frame: u64,
         until: f64,
+        #[serde(default)]
+        feed: bool,
     },
     /// The ball leaves `player`'s hands and is next held by `receiver` (an opponent, when the
     /// pass was intercepted; nobody, when it went loose or out of court, or the video ended).
@@ -318,6 +322,7 @@ pub fn detect_events(
                 gained,
                 until_frame: scenes[hold.last].frame,
                 until: scenes[hold.last].time,
+                feed: false,
             },
         ));
 
@@ -370,7 +375,61 @@ pub fn detect_events(
         i += 1;
     }
     events.sort_by_key(|e| e.frame);
+    mark_feeds(&mut events, &court);
     events
+}
+
+/// Marks the possessions that are feeds: passes caught inside the catcher's attacking goal
+/// circle. Only a GS or GA may be in her attacking circle, and a GD or GK only in her
+/// defending one, so a catcher's bib says which circle she is in; otherwise her team does:
+/// it attacks the end it shoots at, the end of the court its shot nearest in time was taken
+/// from (teams change ends every quarter). A catch the kit colours call an interception
+/// counts when the bib says GS or GA (a teammate's box given the other kit is the commoner
+/// mistake).
+fn mark_feeds(events: &mut [Event], court: &CourtDimensions) {
+    let end_of = |p: CourtPoint| {
+        if p.x < court.length / 2.0 {
+            End::Low
+        } else {
+            End::High
+        }
+    };
+    let shots: Vec<(f64, TeamLabel, End)> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Shot { player } => Some((e.time, player.team?, end_of(e.at?))),
+            _ => None,
+        })
+        .collect();
+    for e in events.iter_mut() {
+        let (time, at) = (e.time, e.at);
+        let EventKind::Possession {
+            player,
+            gained,
+            feed,
+            ..
+        } = &mut e.kind
+        else {
+            continue;
+        };
+        let Some(at) = at else { continue };
+        let in_circle = court.in_goal_circle(at, End::Low) || court.in_goal_circle(at, End::High);
+        *feed = in_circle
+            && match (player.position, *gained) {
+                (Some(Position::GS | Position::GA), Gain::Pass | Gain::Interception) => true,
+                (None, Gain::Pass) => {
+                    let attacking = player.team.and_then(|team| {
+                        shots
+                            .iter()
+                            .filter(|s| s.1 == team)
+                            .min_by(|a, b| (a.0 - time).abs().total_cmp(&(b.0 - time).abs()))
+                            .map(|s| s.2)
+                    });
+                    attacking.is_some_and(|end| court.in_goal_circle(at, end))
+                }
+                _ => false,
+            };
+    }
 }
 
 #[cfg(test)]

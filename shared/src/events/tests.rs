@@ -402,3 +402,100 @@ fn a_loose_ball_taken_off_the_court_is_a_throw_in() {
         assert_eq!(found(&scenes, &ball), [format!("possession 1 {gained}")]);
     }
 }
+
+#[test]
+fn a_pass_caught_in_the_goal_circle_a_team_shoots_at_is_a_feed() {
+    let court = CourtDimensions::default();
+    let (a, b) = (Some(TeamLabel::A), Some(TeamLabel::B));
+    let player = |track, team| Player {
+        track,
+        team,
+        position: None,
+    };
+    let event = |time: f64, at: (f32, f32), kind| Event {
+        frame: (time * FPS) as u64,
+        time,
+        at: Some(CourtPoint::new(at.0, at.1)),
+        kind,
+    };
+    let caught = |time, at, track, team| {
+        event(
+            time,
+            at,
+            EventKind::Possession {
+                player: player(track, team),
+                gained: Gain::Pass,
+                until_frame: 0,
+                until: time + 1.0,
+                feed: false,
+            },
+        )
+    };
+    // A shoots at the low end, B at the high end.
+    let mut events = vec![
+        caught(1.0, (2.0, 7.6), 2, a),
+        event(
+            2.0,
+            (2.0, 7.6),
+            EventKind::Shot {
+                player: player(2, a),
+            },
+        ),
+        caught(5.0, (20.0, 7.0), 3, a),
+        caught(8.0, (2.0, 7.6), 5, b),
+        event(
+            9.0,
+            (28.0, 7.0),
+            EventKind::Shot {
+                player: player(6, b),
+            },
+        ),
+        caught(12.0, (28.0, 7.0), 7, b),
+    ];
+    mark_feeds(&mut events, &court);
+    let feeds: Vec<u32> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Possession {
+                player, feed: true, ..
+            } => Some(player.track),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(feeds, [2, 7]);
+}
+
+#[test]
+fn a_bib_says_which_goal_circle_a_catcher_is_in() {
+    let court = CourtDimensions::default();
+    // No team known and no shot seen: only the bib can tell.
+    let caught = |track, position, gained| Event {
+        frame: 25,
+        time: 1.0,
+        at: Some(CourtPoint::new(2.0, 7.6)),
+        kind: EventKind::Possession {
+            player: Player {
+                track,
+                team: None,
+                position: Some(position),
+            },
+            gained,
+            until_frame: 50,
+            until: 2.0,
+            feed: false,
+        },
+    };
+    let mut events = vec![
+        caught(1, Position::GA, Gain::Pass),
+        // Kit colours that called a teammate an opponent.
+        caught(2, Position::GS, Gain::Interception),
+        caught(3, Position::GK, Gain::Pass),
+        caught(4, Position::GS, Gain::Rebound),
+    ];
+    mark_feeds(&mut events, &court);
+    let feeds: Vec<bool> = events
+        .iter()
+        .map(|e| matches!(e.kind, EventKind::Possession { feed: true, .. }))
+        .collect();
+    assert_eq!(feeds, [true, true, false, false]);
+}

@@ -107,6 +107,7 @@ mod tests {
                 gained,
                 until_frame: (until * 25.0) as u64,
                 until,
+                feed: false,
             },
         }
     }

@@ -37,6 +37,8 @@ pub struct TeamStats {
     /// Passes thrown, and those caught by a teammate.
     pub passes: u32,
     pub passes_completed: u32,
+    /// Passes caught inside the team's attacking goal circle.
+    pub feeds: u32,
     /// Passes of the other team caught by the team's players.
     pub intercepts: u32,
     /// Possessions that ended with the other team taking the ball in play, without a shot.
@@ -55,8 +57,9 @@ pub struct PlayerStats {
     pub holds: u32,
     pub holding_s: f64,
     pub passes: u32,
-    /// Passes from teammates she caught.
+    /// Passes from teammates she caught, and those caught in her attacking goal circle.
     pub receives: u32,
+    pub feeds: u32,
     pub attempts: u32,
     pub goals: u32,
     pub intercepts: u32,
@@ -134,10 +137,16 @@ pub fn match_stats(
     for e in events {
         let p = *e.kind.player();
         match &e.kind {
-            EventKind::Possession { gained, until, .. } => {
+            EventKind::Possession {
+                gained,
+                until,
+                feed,
+                ..
+            } => {
                 let stats = entry(&mut players, p.track, p.team);
                 stats.holds += 1;
                 stats.holding_s += until - e.time;
+                stats.feeds += u32::from(*feed);
                 match gained {
                     Gain::Pass => stats.receives += 1,
                     Gain::Interception => stats.intercepts += 1,
@@ -145,6 +154,7 @@ pub fn match_stats(
                 }
                 let Some(team) = p.team else { continue };
                 let t = s.teams.entry(team).or_default();
+                t.feeds += u32::from(*feed);
                 match gained {
                     Gain::CentrePass => t.centre_passes += 1,
                     Gain::Interception => t.intercepts += 1,
@@ -262,6 +272,7 @@ mod tests {
                 gained,
                 until_frame: (until * 25.0) as u64,
                 until,
+                feed: false,
             },
         )
     }
