@@ -2,7 +2,7 @@
 //! simulator's truth: detection AP, tracking HOTA, IDF1, MOTA and ID switches, the
 //! positions read from bibs, and the match events.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
@@ -173,11 +173,12 @@ pub fn run(args: EvalArgs) -> Result<()> {
         )
         .collect();
     // Which truth person each event's track was on, in the event's frame.
+    let event_frames: BTreeSet<u64> = found_events.iter().map(|e| e.frame).collect();
     let mut on: BTreeMap<(u64, u32), u32> = BTreeMap::new();
-    for e in &found_events {
-        if let Some(&i) = analysed.get(&e.frame) {
+    for frame in event_frames {
+        if let Some(&i) = analysed.get(&frame) {
             for (p, t) in greedy_pairs(&gt_positions[i], &read[i]) {
-                on.insert((e.frame, read[i][t].0 as u32), gt_positions[i][p].0 as u32);
+                on.insert((frame, read[i][t].0 as u32), gt_positions[i][p].0 as u32);
             }
         }
     }
