@@ -79,12 +79,7 @@ impl AnnotatedVideo {
         }
         for p in self.trail.iter().filter(|p| p.frame <= result.frame) {
             let b = p.bbox.scaled(sx, sy);
-            annotate::dot(
-                &mut img,
-                ((b.x1 + b.x2) / 2.0, (b.y1 + b.y2) / 2.0),
-                t,
-                BALL,
-            );
+            annotate::dot(&mut img, b.center(), t, BALL);
         }
         self.encode(&img)
     }

@@ -47,6 +47,11 @@ impl BoundingBox {
         if union > 0.0 { inter / union } else { 0.0 }
     }
 
+    /// The middle of the box.
+    pub fn center(&self) -> (f32, f32) {
+        ((self.x1 + self.x2) / 2.0, (self.y1 + self.y2) / 2.0)
+    }
+
     /// The point where a standing person touches the ground: bottom centre.
     pub fn ground_point(&self) -> (f32, f32) {
         ((self.x1 + self.x2) / 2.0, self.y2)

@@ -6,7 +6,7 @@
 //! a ball is in a player's hands when it is within her reach in the picture *and* moves with
 //! her: a ball in flight crosses many boxes, but never at their speed for long.
 
-use super::{EventSettings, Scene};
+use super::{EventSettings, Scene, ScenePlayer};
 
 /// Where a player's chest is, as a share of her box's height from its top: a held ball is
 /// nearest there (held at the chest, or above the head to pass or shoot).
@@ -62,8 +62,7 @@ fn relative_speed(track: u32, i: usize, scenes: &[Scene], ball: &[Option<(f32, f
     if dt <= 0.0 || h <= 0.0 {
         return 0.0;
     }
-    let centre = |b: &crate::BoundingBox| ((b.x1 + b.x2) / 2.0, (b.y1 + b.y2) / 2.0);
-    let (c0, c1) = (centre(&p0.bbox), centre(&p1.bbox));
+    let (c0, c1) = (p0.bbox.center(), p1.bbox.center());
     let dx = (b1.0 - b0.0) - (c1.0 - c0.0);
     let dy = (b1.1 - b0.1) - (c1.1 - c0.1);
     dx.hypot(dy) / h / dt
@@ -77,6 +76,18 @@ struct Holding {
     seen: f64,
     ball: (f32, f32),
     bbox: crate::BoundingBox,
+}
+
+impl Holding {
+    /// `p` seen with the ball at `ball` at time `seen`.
+    fn new(p: &ScenePlayer, seen: f64, ball: (f32, f32)) -> Self {
+        Self {
+            track: p.track,
+            seen,
+            ball,
+            bbox: p.bbox,
+        }
+    }
 }
 
 /// The holder of each scene, where one is seen: the player within reach of the ball and
@@ -106,12 +117,7 @@ pub(super) fn holders(
                     if in_reach(c, scene, s, s.reach_above).any(|(_, t)| t == h.track)
                         && speed(h.track) <= s.max_relative_speed =>
                 {
-                    holding = Some(Holding {
-                        seen: scene.time,
-                        ball: c,
-                        bbox: p.bbox,
-                        ..h
-                    });
+                    holding = Some(Holding::new(p, scene.time, c));
                     out.push(Some(h.track));
                     continue;
                 }
@@ -124,12 +130,7 @@ pub(super) fn holders(
                             .then_some(p)
                     });
                     if let Some(p) = renamed {
-                        holding = Some(Holding {
-                            track: p.track,
-                            seen: scene.time,
-                            ball: c,
-                            bbox: p.bbox,
-                        });
+                        holding = Some(Holding::new(p, scene.time, c));
                         out.push(Some(p.track));
                         continue;
                     }
@@ -145,14 +146,8 @@ pub(super) fn holders(
         let nearest = in_reach(c, scene, s, s.catch_above)
             .filter(|&(_, t)| speed(t) <= s.catch_relative_speed)
             .min_by(|a, b| a.0.total_cmp(&b.0));
-        holding = nearest.and_then(|(_, track)| {
-            Some(Holding {
-                track,
-                seen: scene.time,
-                ball: c,
-                bbox: scene.player(track)?.bbox,
-            })
-        });
+        holding =
+            nearest.and_then(|(_, track)| Some(Holding::new(scene.player(track)?, scene.time, c)));
         out.push(holding.map(|h| h.track));
     }
     out
@@ -174,7 +169,7 @@ pub(super) fn holds(
         match runs.last_mut() {
             Some(run)
                 if run.track == track
-                    && run.last + 1 + skipped(holders, run.last, i) == i
+                    && holders[run.last + 1..i].iter().all(Option::is_none)
                     && scenes[i].time - scenes[run.last].time <= s.max_break_s =>
             {
                 run.last = i;
@@ -248,11 +243,6 @@ const CAUGHT_REACH: f32 = 0.5;
 
 fn duration(hold: &Hold, scenes: &[Scene]) -> f64 {
     scenes[hold.last].time - scenes[hold.first].time
-}
-
-/// How many scenes strictly between `a` and `b` have no holder.
-fn skipped(holders: &[Option<u32>], a: usize, b: usize) -> usize {
-    holders[a + 1..b].iter().filter(|h| h.is_none()).count()
 }
 
 /// Whether `next` continues `prev`: close in time, and the same track or the same place; or

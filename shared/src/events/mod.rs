@@ -234,13 +234,8 @@ pub fn detect_events(
     teams: &BTreeMap<u32, TeamLabel>,
     settings: &EventSettings,
 ) -> Vec<Event> {
-    let by_frame: BTreeMap<u64, (f32, f32)> = ball
-        .iter()
-        .map(|b| {
-            let c = ((b.bbox.x1 + b.bbox.x2) / 2.0, (b.bbox.y1 + b.bbox.y2) / 2.0);
-            (b.frame, c)
-        })
-        .collect();
+    let by_frame: BTreeMap<u64, (f32, f32)> =
+        ball.iter().map(|b| (b.frame, b.bbox.center())).collect();
     let centres: Vec<Option<(f32, f32)>> = scenes
         .iter()
         .map(|s| by_frame.get(&s.frame).copied())

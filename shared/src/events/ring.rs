@@ -37,7 +37,7 @@ pub(super) fn rings(scenes: &[Scene], s: &EventSettings) -> Vec<Vec<BoundingBox>
             for &detected in &scene.rings {
                 let same = known.iter_mut().find(|seen| {
                     seen.back().is_some_and(|(_, b)| {
-                        let (a, c) = (centre(b), centre(&detected));
+                        let (a, c) = (b.center(), detected.center());
                         (a.0 - c.0).hypot(a.1 - c.1) <= b.width().max(detected.width())
                     })
                 });
@@ -58,10 +58,6 @@ pub(super) fn rings(scenes: &[Scene], s: &EventSettings) -> Vec<Vec<BoundingBox>
             known.iter().map(median).collect()
         })
         .collect()
-}
-
-fn centre(b: &BoundingBox) -> (f32, f32) {
-    ((b.x1 + b.x2) / 2.0, (b.y1 + b.y2) / 2.0)
 }
 
 /// The box whose every edge is the median of the boxes' edges.
@@ -132,7 +128,7 @@ const APEX_REACH: f32 = 3.0;
 
 /// Whether the ball's centre is above `ring` in the picture, and near it sideways.
 fn over(c: (f32, f32), ring: &BoundingBox) -> bool {
-    c.1 < ring.y1 && (c.0 - (ring.x1 + ring.x2) / 2.0).abs() <= APEX_REACH * ring.width()
+    c.1 < ring.y1 && (c.0 - ring.center().0).abs() <= APEX_REACH * ring.width()
 }
 
 /// Whether the ball's centre is at `ring`: within `ring_reach` ring widths of its box sideways
@@ -177,7 +173,7 @@ fn outcome(
     let Some(out) = seen.iter().position(|(_, c)| c.1 > below) else {
         return Outcome::Miss;
     };
-    let centre = (ring.x1 + ring.x2) / 2.0;
+    let centre = ring.center().0;
     if (seen[out].1.0 - centre).abs() > ring.width() {
         return Outcome::Miss;
     }
