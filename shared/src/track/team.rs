@@ -1,20 +1,30 @@
-//! Team assignment by kit colour: each track's shirt colour is sampled from the torso of its
-//! boxes, summarised robustly, and the tracks are split into two teams by 2-means clustering.
+//! Team assignment by kit colour: each track's colours are sampled from the torso of its
+//! boxes, gathered into a histogram, and the tracks are split into two teams by 2-means
+//! clustering of the histograms.
 //!
 //! - Where: rows 20-50% of the box's height, columns 25-75% of its width. Below the head (the
 //!   top ~15% of a standing person's box) and above the shorts, skirt and legs (skin, and the
 //!   floor seen between them), and inside the arms and the floor at the box's sides.
 //! - Colour space: CIE L\*a\*b\* (D65), where straight-line distance roughly follows perceived
 //!   difference: navy and black, or red and orange, are farther apart than in sRGB.
-//! - Summaries: a box's colour is the per-channel median of a grid of at most 12 x 12 pixels in
-//!   the region (what is left of floor, skin or a passing player is outvoted, and the cost does
-//!   not grow with resolution); a track's colour is the per-channel median of its last
-//!   `samples_per_track` box colours (recent ones, so a track that changes person or light
-//!   follows).
-//! - Clustering: 2-means on the tracks' colours weighted by their sample counts, started from
-//!   the two farthest-apart tracks, so reruns agree. Written here rather than taken from a crate:
-//!   it is a few lines for k = 2 on tens of points, and the clustering crates (linfa) bring
-//!   ndarray and random initialisation, which this deterministic, wasm-compiled core avoids.
+//! - Why histograms and not one colour per box: the torso of a netball player is mostly her
+//!   bib, and both teams often wear white (or black) bibs over different dresses. A box's
+//!   median colour is then the bib's, the same for both teams. A histogram keeps every colour
+//!   seen, and colours both teams share (bibs, skin, the floor) weigh the same in every track,
+//!   so the clustering splits on the colours that differ: the dresses.
+//! - Summaries: a box gives a grid of at most 12 x 12 pixels in the region (the cost does not
+//!   grow with resolution); a track's histogram counts the pixels of its last
+//!   `samples_per_track` boxes (recent ones, so a track that changes person or light follows).
+//!   Bins are 20 units of L\*, a\* and b\* wide: a kit's shades under the hall's light stay in
+//!   one or two bins, while kits that look different fall in different ones.
+//! - Clustering: 2-means on the square roots of the tracks' normalised histograms (Euclidean
+//!   distance there is the Hellinger distance between histograms), weighted by sample counts,
+//!   started from the two farthest-apart tracks, so reruns agree. Written here rather than
+//!   taken from a crate: it is a few lines for k = 2 on tens of points, and the clustering
+//!   crates (linfa) bring ndarray and random initialisation, which this deterministic,
+//!   wasm-compiled core avoids.
+//! - Kits: each team's kit colour is the mean of its pixels in the bins where it has more than
+//!   the other team: its own colours, without the shared ones.
 //! - Labels: team A is the kit with the higher lightness, so the labels do not depend on which
 //!   track was seen first.
 
@@ -32,9 +42,28 @@ const TORSO_COLUMNS: (f32, f32) = (0.25, 0.75);
 const GRID: u32 = 12;
 /// Lloyd iterations at most; two clusters of tens of points settle in a handful.
 const MAX_ITERATIONS: usize = 20;
+/// Histogram bins: L\* from 0 to 100 in 5, a\* and b\* from -80 to 80 in 8 each (beyond goes
+/// to the end bins).
+const L_BINS: usize = 5;
+const AB_BINS: usize = 8;
+const BINS: usize = L_BINS * AB_BINS * AB_BINS;
+const BIN_WIDTH: f32 = 20.0;
+/// How many times the other team's share of a bin a team must have for the bin's colours to
+/// be its own: shared colours (bibs, skin, floor) differ between the teams by chance only.
+const OWN: f32 = 2.0;
 
 /// A colour in CIE L\*a\*b\*.
 type Lab = [f32; 3];
+
+/// A track's colours: per bin, the share of its pixels (square-rooted for clustering).
+type Histogram = [f32; BINS];
+
+/// The histogram bin of a colour.
+fn bin([l, a, b]: Lab) -> usize {
+    let index = |v: f32, lo: f32, n: usize| (((v - lo) / BIN_WIDTH).max(0.0) as usize).min(n - 1);
+    (index(l, 0.0, L_BINS) * AB_BINS + index(a, -80.0, AB_BINS)) * AB_BINS
+        + index(b, -80.0, AB_BINS)
+}
 
 /// The team classifier's settings.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,7 +113,8 @@ pub struct TeamAssignment {
 #[derive(Clone, Debug)]
 pub struct TeamClassifier {
     settings: TeamSettings,
-    tracks: BTreeMap<u32, VecDeque<Lab>>,
+    /// Per track, its recent boxes' torso pixels.
+    tracks: BTreeMap<u32, VecDeque<Vec<Lab>>>,
 }
 
 impl TeamClassifier {
@@ -98,11 +128,11 @@ impl TeamClassifier {
     /// Samples the kit colour of track `track_id` from its box in `frame`. Boxes that are too
     /// small, not finite or outside the frame are skipped.
     pub fn observe(&mut self, track_id: u32, frame: &Frame, bbox: &BoundingBox) {
-        let Some(colour) = torso_colour(frame, bbox, self.settings.min_box_height) else {
+        let Some(colours) = torso_colours(frame, bbox, self.settings.min_box_height) else {
             return;
         };
         let samples = self.tracks.entry(track_id).or_default();
-        samples.push_back(colour);
+        samples.push_back(colours);
         while samples.len() > self.settings.samples_per_track.max(1) {
             samples.pop_front();
         }
@@ -113,24 +143,28 @@ impl TeamClassifier {
         self.tracks.remove(&track_id);
     }
 
-    /// Clusters the tracks with enough samples into two teams. Costs a median per track and a
-    /// few passes over the tracks, whatever the number of frames seen.
+    /// Clusters the tracks with enough samples into two teams. Costs a pass over the pixels
+    /// kept per track and a few passes over the tracks, whatever the number of frames seen.
     pub fn assign(&self) -> TeamAssignment {
-        let tracks: Vec<(u32, Lab, f32)> = self
+        let tracks: Vec<(u32, Histogram, f32)> = self
             .tracks
             .iter()
             .filter(|(_, samples)| samples.len() >= self.settings.min_samples.max(1))
-            .map(|(&id, samples)| (id, median(samples.iter().copied()), samples.len() as f32))
+            .map(|(&id, samples)| {
+                let shares = histogram(samples.iter().flatten().copied());
+                (id, shares.map(f32::sqrt), samples.len() as f32)
+            })
             .collect();
-        let points: Vec<(Lab, f32)> = tracks.iter().map(|&(_, c, w)| (c, w)).collect();
-        let Some((centres, clusters)) = two_means(&points) else {
+        let points: Vec<(Histogram, f32)> = tracks.iter().map(|&(_, h, w)| (h, w)).collect();
+        let Some((_, clusters)) = two_means(&points) else {
             return TeamAssignment {
                 kits: [[0; 3]; 2],
                 teams: BTreeMap::new(),
             };
         };
-        // Team A is the lighter cluster (then the higher a*, b*), whatever the clusters' order.
-        let a = usize::from(lighter(&centres[1], &centres[0]));
+        let kits = self.kits(&tracks, &clusters);
+        // Team A is the lighter kit (then the higher a*, b*), whatever the clusters' order.
+        let a = usize::from(lighter(&kits[1], &kits[0]));
         let label = |cluster: usize| {
             if cluster == a {
                 TeamLabel::A
@@ -139,13 +173,30 @@ impl TeamClassifier {
             }
         };
         TeamAssignment {
-            kits: [srgb_from_lab(centres[a]), srgb_from_lab(centres[1 - a])],
+            kits: [srgb_from_lab(kits[a]), srgb_from_lab(kits[1 - a])],
             teams: tracks
                 .iter()
                 .zip(clusters)
                 .map(|(&(id, _, _), cluster)| (id, label(cluster)))
                 .collect(),
         }
+    }
+
+    /// Each cluster's kit colour: the mean of its tracks' pixels in the bins where its share
+    /// is [`OWN`] times the other cluster's or more (all its pixels, if there are none such).
+    fn kits(&self, tracks: &[(u32, Histogram, f32)], clusters: &[usize]) -> [Lab; 2] {
+        let pixels = |k: usize| {
+            tracks
+                .iter()
+                .zip(clusters)
+                .filter(move |&(_, &c)| c == k)
+                .flat_map(|((id, _, _), _)| self.tracks[id].iter().flatten().copied())
+        };
+        let shares = [histogram(pixels(0)), histogram(pixels(1))];
+        [0, 1].map(|k| {
+            let own = pixels(k).filter(|&c| shares[k][bin(c)] > OWN * shares[1 - k][bin(c)]);
+            mean(own).or_else(|| mean(pixels(k))).unwrap_or_default()
+        })
     }
 
     /// Box colours held for a track (a test's check that memory per track is bounded).
@@ -155,31 +206,36 @@ impl TeamClassifier {
     }
 }
 
-/// The median colour of the torso region's sample grid, or `None` when the box is too small,
-/// not finite or outside the frame.
-fn torso_colour(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<Lab> {
+/// The torso region's sample grid, or `None` when the box is too small, not finite or outside
+/// the frame.
+fn torso_colours(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<Vec<Lab>> {
     if b.height() < min_height.max(1.0) {
         return None;
     }
     let samples = grid_pixels(frame, b, TORSO_ROWS, TORSO_COLUMNS, GRID)?;
-    Some(median(samples.map(lab_from_srgb)))
+    Some(samples.map(lab_from_srgb).collect())
 }
 
-/// The per-channel median (the upper one of an even count); black for no colours.
-fn median(colours: impl Iterator<Item = Lab>) -> Lab {
-    let mut channels: [Vec<f32>; 3] = Default::default();
+/// The share of the colours in each bin (all zero for no colours).
+fn histogram(colours: impl Iterator<Item = Lab>) -> Histogram {
+    let mut counts = [0.0f32; BINS];
     for c in colours {
-        for (channel, v) in channels.iter_mut().zip(c) {
-            channel.push(v);
-        }
+        counts[bin(c)] += 1.0;
     }
-    channels.map(|mut values| {
-        values.sort_by(f32::total_cmp);
-        values.get(values.len() / 2).copied().unwrap_or(0.0)
-    })
+    let total: f32 = counts.iter().sum();
+    if total > 0.0 {
+        counts.iter_mut().for_each(|n| *n /= total);
+    }
+    counts
 }
 
-fn distance2(a: &Lab, b: &Lab) -> f32 {
+/// The mean colour, or `None` for no colours.
+fn mean(colours: impl Iterator<Item = Lab>) -> Option<Lab> {
+    let points: Vec<(Lab, f32)> = colours.map(|c| (c, 1.0)).collect();
+    weighted_mean(points.iter())
+}
+
+fn distance2<const N: usize>(a: &[f32; N], b: &[f32; N]) -> f32 {
     a.iter().zip(b).map(|(p, q)| (p - q) * (p - q)).sum()
 }
 
@@ -194,7 +250,7 @@ fn lighter(a: &Lab, b: &Lab) -> bool {
 
 /// Weighted 2-means from the farthest-apart pair: the two centres and each point's cluster, or
 /// `None` for fewer than two points.
-fn two_means(points: &[(Lab, f32)]) -> Option<([Lab; 2], Vec<usize>)> {
+fn two_means<const N: usize>(points: &[([f32; N], f32)]) -> Option<([[f32; N]; 2], Vec<usize>)> {
     let mut centres = farthest_pair(points)?;
     let mut clusters: Vec<usize> = Vec::new();
     for _ in 0..MAX_ITERATIONS {
@@ -217,8 +273,8 @@ fn two_means(points: &[(Lab, f32)]) -> Option<([Lab; 2], Vec<usize>)> {
 }
 
 /// The two points farthest apart (the first such pair in order).
-fn farthest_pair(points: &[(Lab, f32)]) -> Option<[Lab; 2]> {
-    let mut best: Option<([Lab; 2], f32)> = None;
+fn farthest_pair<const N: usize>(points: &[([f32; N], f32)]) -> Option<[[f32; N]; 2]> {
+    let mut best: Option<([[f32; N]; 2], f32)> = None;
     for (i, (a, _)) in points.iter().enumerate() {
         for (b, _) in &points[i + 1..] {
             let d = distance2(a, b);
@@ -230,9 +286,11 @@ fn farthest_pair(points: &[(Lab, f32)]) -> Option<[Lab; 2]> {
     best.map(|(pair, _)| pair)
 }
 
-/// The weighted mean colour, or `None` when the weights sum to nothing.
-fn weighted_mean<'a>(points: impl Iterator<Item = &'a (Lab, f32)>) -> Option<Lab> {
-    let mut sum = [0.0f32; 3];
+/// The weighted mean point, or `None` when the weights sum to nothing.
+fn weighted_mean<'a, const N: usize>(
+    points: impl Iterator<Item = &'a ([f32; N], f32)>,
+) -> Option<[f32; N]> {
+    let mut sum = [0.0f32; N];
     let mut total = 0.0;
     for (c, w) in points {
         for (s, v) in sum.iter_mut().zip(c) {

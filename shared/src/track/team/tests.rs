@@ -38,17 +38,21 @@ fn player_box(id: u32, t: u32) -> BoundingBox {
 
 /// What a box's pixel at fractions (u, v) of its width and height shows: the head, the dress
 /// (narrower than the box, so the torso region also sees floor), the legs, or the floor.
-fn figure(u: f32, v: f32, kit: [u8; 3]) -> [u8; 3] {
+fn figure(u: f32, v: f32, kit: [u8; 3], bib: Option<[u8; 3]>) -> [u8; 3] {
     match v {
         _ if v < 0.15 && (0.35..0.65).contains(&u) => SKIN,
+        _ if (0.2..0.45).contains(&v) && (0.33..0.67).contains(&u) && bib.is_some() => {
+            bib.unwrap_or(kit)
+        }
         _ if (0.15..0.65).contains(&v) && (0.3..0.7).contains(&u) => kit,
         _ if v >= 0.65 && ((0.35..0.45).contains(&u) || (0.55..0.65).contains(&u)) => SKIN,
         _ => FLOOR,
     }
 }
 
-/// Frame `t` of fourteen players in the kits `kit` gives, with per-pixel noise.
-fn frame(t: u32, kit: impl Fn(u32) -> [u8; 3], noise: &mut Noise) -> Frame {
+/// Frame `t` of fourteen players in the kits `kit` gives, over `bib` if any, with per-pixel
+/// noise.
+fn frame(t: u32, kit: impl Fn(u32) -> [u8; 3], bib: Option<[u8; 3]>, noise: &mut Noise) -> Frame {
     let mut rgb: Vec<u8> = (0..W * H).flat_map(|_| noise.jitter(FLOOR, 12.0)).collect();
     for id in 0..14 {
         let b = player_box(id, t);
@@ -57,7 +61,7 @@ fn frame(t: u32, kit: impl Fn(u32) -> [u8; 3], noise: &mut Noise) -> Frame {
                 let u = (x as f32 + 0.5 - b.x1) / b.width();
                 let v = (y as f32 + 0.5 - b.y1) / b.height();
                 let i = ((y * W + x) * 3) as usize;
-                rgb[i..i + 3].copy_from_slice(&noise.jitter(figure(u, v, kit(id)), 25.0));
+                rgb[i..i + 3].copy_from_slice(&noise.jitter(figure(u, v, kit(id), bib), 25.0));
             }
         }
     }
@@ -66,10 +70,14 @@ fn frame(t: u32, kit: impl Fn(u32) -> [u8; 3], noise: &mut Noise) -> Frame {
 
 /// Ten frames of the fourteen players, each seen in every frame.
 fn classify(kit: impl Fn(u32) -> [u8; 3]) -> TeamAssignment {
+    classify_over_bibs(kit, None)
+}
+
+fn classify_over_bibs(kit: impl Fn(u32) -> [u8; 3], bib: Option<[u8; 3]>) -> TeamAssignment {
     let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
     let mut teams = TeamClassifier::new(TeamSettings::default());
     for t in 0..10 {
-        let f = frame(t, &kit, &mut noise);
+        let f = frame(t, &kit, bib, &mut noise);
         for id in 0..14 {
             teams.observe(id, &f, &player_box(id, t));
         }
@@ -87,6 +95,26 @@ fn close(a: [u8; 3], b: [u8; 3], tolerance: i16) -> bool {
 fn splits_fourteen_players_by_kit_colour() {
     let kit = |id: u32| if id.is_multiple_of(2) { RED } else { NAVY };
     let got = classify(kit);
+    assert_eq!(got.teams.len(), 14);
+    for (&id, &team) in &got.teams {
+        let want = if kit(id) == RED {
+            TeamLabel::A
+        } else {
+            TeamLabel::B
+        };
+        assert_eq!(team, want, "track {id}");
+    }
+    assert!(close(got.kits[0], RED, 20), "{:?}", got.kits);
+    assert!(close(got.kits[1], NAVY, 20), "{:?}", got.kits);
+}
+
+/// Both teams in white bibs that cover most of the torso: the dresses still split them, and
+/// the kits are the dresses' colours.
+#[test]
+fn white_bibs_over_both_kits_do_not_hide_them() {
+    const WHITE_BIB: [u8; 3] = [245, 245, 245];
+    let kit = |id: u32| if id.is_multiple_of(2) { RED } else { NAVY };
+    let got = classify_over_bibs(kit, Some(WHITE_BIB));
     assert_eq!(got.teams.len(), 14);
     for (&id, &team) in &got.teams {
         let want = if kit(id) == RED {
@@ -125,7 +153,7 @@ fn tracks_seen_too_few_times_are_not_assigned() {
     let kit = |id: u32| if id < 7 { RED } else { NAVY };
     let mut teams = TeamClassifier::new(TeamSettings::default());
     for t in 0..6 {
-        let f = frame(t, kit, &mut noise);
+        let f = frame(t, kit, None, &mut noise);
         for id in 0..14 {
             // Track 100 is player 3, seen once.
             if id != 3 || t == 0 {
