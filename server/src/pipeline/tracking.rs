@@ -16,7 +16,7 @@ use netball_shared::bib::{BibCrop, BibModel, BibModelError, BibReader};
 use netball_shared::camera::{Homography, ImageToCourt};
 use netball_shared::events::{EventSettings, Scene, ScenePlayer, detect_events};
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
-use netball_shared::rules::{RuleSettings, three_seconds};
+use netball_shared::rules::{RuleSettings, event_flags};
 use netball_shared::stats::match_stats;
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, TeamClassifier,
@@ -47,12 +47,14 @@ pub struct Tracking {
     teams: TeamClassifier,
     summaries: TrackSummaries,
     ball_path: Vec<BallPoint>,
-    /// The people and rings of every passed frame, for the events once the ball's path is
-    /// complete: a few dozen bytes a person a frame.
+    /// The players (officials left out) and rings of every passed frame, for the events once
+    /// the ball's path is complete: a few dozen bytes a person a frame.
     scenes: Vec<Scene>,
     events: EventSettings,
     rules: RuleSettings,
     kinds: Vec<ObjectKind>,
+    /// Per class: whether it is a match official's (no team, no ball).
+    officials: Vec<bool>,
     classes: Vec<String>,
     /// Video pixels to court metres, when the camera is calibrated.
     to_court: Option<ImageToCourt>,
@@ -92,6 +94,7 @@ impl Tracking {
             events: settings.events,
             rules: settings.rules,
             kinds: classes.iter().map(|c| ObjectKind::from_label(c)).collect(),
+            officials: classes.iter().map(|c| ObjectKind::is_official(c)).collect(),
             classes: classes.to_vec(),
             to_court: floor.as_ref().and_then(Homography::to_court),
             held: VecDeque::new(),
@@ -206,7 +209,13 @@ impl Tracking {
         } = held;
         let sx = frame.width() as f32 / self.video_size.0 as f32;
         let sy = frame.height() as f32 / self.video_size.1 as f32;
-        for t in &result.tracks {
+        let players = || {
+            result
+                .tracks
+                .iter()
+                .filter(|t| !self.officials.get(t.class_id).copied().unwrap_or(false))
+        };
+        for t in players() {
             self.teams.observe(t.id, &frame, &t.bbox.scaled(sx, sy));
         }
         self.summaries
@@ -214,7 +223,7 @@ impl Tracking {
         self.scenes.push(Scene {
             frame: result.frame,
             time: result.time,
-            players: result.tracks.iter().map(ScenePlayer::from).collect(),
+            players: players().map(ScenePlayer::from).collect(),
             rings: result
                 .detections
                 .iter()
@@ -249,10 +258,13 @@ impl Tracking {
         let (tracks, mut flags) = self.summaries.finish(&self.classes, &teams);
         ball.sort_by_key(|b| b.frame);
         let events = detect_events(&self.scenes, &ball, &teams.teams, &self.events);
-        flags.extend(three_seconds(
+        flags.extend(event_flags(
             &events,
             &self.scenes,
-            &self.rules.three_seconds,
+            &ball,
+            &teams.teams,
+            self.to_court.as_ref(),
+            &self.rules,
         ));
         flags.sort_by(|a, b| a.time.total_cmp(&b.time));
         let stats = match_stats(&events, &flags, &teams.teams);

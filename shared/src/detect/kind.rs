@@ -27,6 +27,15 @@ impl ObjectKind {
             _ => ObjectKind::Other,
         }
     }
+
+    /// Whether a person class is a match official (the project's model tells umpires from
+    /// players): tracked like anyone, but on no team, and never holding the ball in play.
+    pub fn is_official(label: &str) -> bool {
+        matches!(
+            label.trim().to_ascii_lowercase().as_str(),
+            "umpire" | "referee" | "official"
+        )
+    }
 }
 
 #[cfg(test)]
@@ -40,5 +49,7 @@ mod tests {
         assert_eq!(ObjectKind::from_label("sports ball"), ObjectKind::Ball);
         assert_eq!(ObjectKind::from_label("ring"), ObjectKind::Ring);
         assert_eq!(ObjectKind::from_label("car"), ObjectKind::Other);
+        assert!(ObjectKind::is_official("Umpire"));
+        assert!(!ObjectKind::is_official("player"));
     }
 }

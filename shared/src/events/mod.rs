@@ -282,6 +282,14 @@ pub fn detect_events(
         })
     };
 
+    // A hold that starts off the court is a throw-in, not the catch of a pass.
+    let taken_off_court = |hold: &Hold| {
+        scenes[hold.first]
+            .player(hold.track)
+            .and_then(|p| p.court)
+            .is_some_and(|p| off_court(&court, p))
+    };
+
     let mut events = Vec::new();
     let mut before = Before::Nothing;
     let mut i = 0;
@@ -300,13 +308,14 @@ pub fn detect_events(
         let (holder, place) = player(hold, hold.first);
         let gained = match before {
             Before::Goal(_) => Gain::CentrePass,
+            // Play never goes on off the court: the ball went out, and this is the throw-in.
+            _ if taken_off_court(hold) => Gain::ThrowIn,
             Before::Miss => Gain::Rebound,
             Before::Pass(from) => match (from, holder.team) {
                 (Some(a), Some(b)) if a != b => Gain::Interception,
                 _ => Gain::Pass,
             },
             Before::Nothing if in_centre_circle(hold) => Gain::CentrePass,
-            Before::Nothing if place.is_some_and(|p| off_court(&court, p)) => Gain::ThrowIn,
             Before::Nothing => Gain::PickUp,
         };
         events.push(event(
@@ -343,7 +352,7 @@ pub fn detect_events(
             };
             events.push(event(shot.at_ring, None, kind));
             after
-        } else if let Some(next) = next.filter(|n| n.first <= to) {
+        } else if let Some(next) = next.filter(|n| n.first <= to && !taken_off_court(n)) {
             let (receiver, _) = player(next, next.first);
             events.push(event(
                 hold.last,

@@ -1,17 +1,32 @@
 //! Netball's rules, checked on where the players' feet were and who held the ball
 //! (`NETBALL.md`, "Rules the system checks"). Each rule is a plain function from court tracks
-//! (offside) or possessions (three seconds) to [`Flag`]s, so the browser and the server flag
-//! the same things; every number `NETBALL.md` calls a setting is a field of
-//! the rule's settings.
+//! (offside) or from the match events and the scenes (three seconds, obstruction, over a
+//! third, breaking and the catch at a centre pass, out of court) to [`Flag`]s, so the browser and the server
+//! flag the same things; every number `NETBALL.md` calls a setting is a field of the rule's
+//! settings.
 
+mod centre_pass;
+mod obstruction;
 mod offside;
+mod out_of_court;
+mod over_a_third;
+mod stays;
 mod three_seconds;
 
 use serde::{Deserialize, Serialize};
 
-use crate::court::{CourtPoint, End, Position};
+use std::collections::BTreeMap;
 
+use crate::camera::ImageToCourt;
+use crate::court::{CourtDimensions, CourtPoint, End, Position};
+use crate::events::{Event, Scene};
+use crate::track::{BallPoint, TeamLabel};
+
+pub use centre_pass::{CentrePassSettings, breaking, centre_pass_received};
+pub use obstruction::{ObstructionSettings, obstruction};
 pub use offside::{OffsideSettings, OffsideWatch, offside};
+pub use out_of_court::{OutOfCourtSettings, out_of_court};
+pub use over_a_third::{OverAThirdSettings, over_a_third};
 pub use three_seconds::{ThreeSecondsSettings, three_seconds};
 
 /// Where a player's feet were on one analysed frame: the ground point of her box, through the
@@ -47,6 +62,14 @@ pub struct RuleSettings {
     pub offside: OffsideSettings,
     #[serde(default)]
     pub three_seconds: ThreeSecondsSettings,
+    #[serde(default)]
+    pub obstruction: ObstructionSettings,
+    #[serde(default)]
+    pub over_a_third: OverAThirdSettings,
+    #[serde(default)]
+    pub out_of_court: OutOfCourtSettings,
+    #[serde(default)]
+    pub centre_pass: CentrePassSettings,
 }
 
 /// Which rule a flag is for.
@@ -55,6 +78,13 @@ pub struct RuleSettings {
 pub enum Rule {
     Offside,
     ThreeSeconds,
+    OverAThird,
+    /// Going into the centre third before the centre pass whistle.
+    Breaking,
+    /// The centre pass caught outside the centre third.
+    CentrePassReceived,
+    Obstruction,
+    OutOfCourt,
 }
 
 /// A rule broken: when, by whom, where, and the frames that show it.
@@ -66,8 +96,63 @@ pub struct Flag {
     pub time: f64,
     /// Seconds from the first frame that shows it to the last.
     pub duration: f64,
-    /// The players' track ids.
+    /// The players' track ids: the one who broke the rule, then any others it involved (the
+    /// holder a defender obstructed, the catcher of a pass over a third or of a centre pass).
     pub players: Vec<u32>,
-    /// The evidence: each frame that shows it, with the court point that does (a player's feet).
+    /// The evidence: each frame that shows it, with the court point that does (a player's feet,
+    /// or the ball on the floor).
     pub evidence: Vec<Footing>,
+}
+
+/// Every flag judged on the match's `events` (in time order), in time order: three seconds,
+/// obstruction, over a third, breaking and the catch at a centre pass, and out of court. `scenes` (in time
+/// order) give the players' feet, `ball` (in frame order) the ball's path, `teams` the kits;
+/// the rules that need the court are left out without a floor map (`to_court`).
+pub fn event_flags(
+    events: &[Event],
+    scenes: &[Scene],
+    ball: &[BallPoint],
+    teams: &BTreeMap<u32, TeamLabel>,
+    to_court: Option<&ImageToCourt>,
+    settings: &RuleSettings,
+) -> Vec<Flag> {
+    let court = CourtDimensions::default();
+    let mut flags = three_seconds(events, scenes, &settings.three_seconds);
+    if let Some(to_court) = to_court {
+        flags.extend(obstruction(events, scenes, teams, &settings.obstruction));
+        flags.extend(over_a_third(events, &court, &settings.over_a_third));
+        flags.extend(breaking(events, scenes, &court, &settings.centre_pass));
+        flags.extend(centre_pass_received(events, &court, &settings.centre_pass));
+        flags.extend(out_of_court(
+            events,
+            scenes,
+            ball,
+            to_court,
+            &court,
+            &settings.out_of_court,
+        ));
+    }
+    flags.sort_by(|a, b| a.time.total_cmp(&b.time).then(a.rule.cmp(&b.rule)));
+    flags
+}
+
+impl Flag {
+    /// The flag for a run of sightings (`stay`): from its first to its last, with each as
+    /// evidence.
+    fn from_stay<K>(rule: Rule, players: Vec<u32>, stay: stays::Stay<K>) -> Self {
+        Self::spanning(rule, players, stay.sightings)
+    }
+
+    /// The flag shown by `evidence` (not empty, in time order): from its first to its last.
+    fn spanning(rule: Rule, players: Vec<u32>, evidence: Vec<Footing>) -> Self {
+        let (first, last) = (evidence[0], evidence[evidence.len() - 1]);
+        Flag {
+            rule,
+            frame: first.frame,
+            time: first.time,
+            duration: last.time - first.time,
+            players,
+            evidence,
+        }
+    }
 }

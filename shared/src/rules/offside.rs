@@ -6,8 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::collections::BTreeMap;
-
+use super::stays::Stays;
 use super::{Flag, Footing, PlayerTrack, Role, Rule};
 use crate::court::CourtDimensions;
 
@@ -38,18 +37,16 @@ impl Default for OffsideSettings {
 #[derive(Clone, Debug)]
 pub struct OffsideWatch {
     court: CourtDimensions,
-    settings: OffsideSettings,
-    stays: BTreeMap<u32, Vec<Footing>>,
-    flags: Vec<Flag>,
+    tolerance_m: f32,
+    stays: Stays<u32>,
 }
 
 impl OffsideWatch {
     pub fn new(court: CourtDimensions, settings: OffsideSettings) -> Self {
         Self {
             court,
-            settings,
-            stays: BTreeMap::new(),
-            flags: Vec::new(),
+            tolerance_m: settings.tolerance_m,
+            stays: Stays::new(settings.max_gap_s, settings.persistence_s),
         }
     }
 
@@ -58,45 +55,21 @@ impl OffsideWatch {
         let outside =
             role.position
                 .distance_outside_allowed(&self.court, footing.at, role.attacking)
-                > self.settings.tolerance_m;
-        let stay = self.stays.entry(track).or_default();
-        let broken = stay
-            .last()
-            .is_some_and(|last| footing.time - last.time > self.settings.max_gap_s);
-        if broken || !outside {
-            close(track, stay, &self.settings, &mut self.flags);
-        }
-        if outside {
-            stay.push(footing);
-        }
+                > self.tolerance_m;
+        self.stays.see(track, footing, outside);
     }
 
     /// Every flag, the stays still open included, in time order.
-    pub fn finish(mut self) -> Vec<Flag> {
-        for (track, stay) in &mut self.stays {
-            close(*track, stay, &self.settings, &mut self.flags);
-        }
-        self.flags
-            .sort_by(|a, b| a.time.total_cmp(&b.time).then(a.players.cmp(&b.players)));
-        self.flags
+    pub fn finish(self) -> Vec<Flag> {
+        let mut flags: Vec<Flag> = self
+            .stays
+            .finish()
+            .into_iter()
+            .map(|stay| Flag::from_stay(Rule::Offside, vec![stay.key], stay))
+            .collect();
+        flags.sort_by(|a, b| a.time.total_cmp(&b.time).then(a.players.cmp(&b.players)));
+        flags
     }
-}
-
-/// Ends a stay: a flag if it lasted at least the persistence.
-fn close(track: u32, stay: &mut Vec<Footing>, settings: &OffsideSettings, flags: &mut Vec<Flag>) {
-    if let (Some(first), Some(last)) = (stay.first(), stay.last())
-        && last.time - first.time >= settings.persistence_s
-    {
-        flags.push(Flag {
-            rule: Rule::Offside,
-            frame: first.frame,
-            time: first.time,
-            duration: last.time - first.time,
-            players: vec![track],
-            evidence: std::mem::take(stay),
-        });
-    }
-    stay.clear();
 }
 
 /// Every offside of `players`, in time order: one flag per stay outside the allowed areas that

@@ -214,8 +214,10 @@ pub fn match_stats(
     }
     close(chain.take(), None, false, &mut s);
 
+    // A flag's first player broke the rule; the others were involved (the holder a defender
+    // obstructed, the catcher of a pass over a third).
     for f in flags {
-        for &track in &f.players {
+        if let Some(&track) = f.players.first() {
             let team = teams.get(&track).copied();
             entry(&mut players, track, team).violations += 1;
             if let Some(team) = team {

@@ -1,0 +1,392 @@
+//! The centre pass (`NETBALL.md`): before the whistle only the two Cs may be in the centre
+//! third (others going in early are "breaking"), and the pass must be caught or touched by a
+//! player standing in, or landing wholly within, the centre third.
+//!
+//! - Where it is caught: the first pass of a possession gained by a centre pass, and where the
+//!   catcher's feet were at the catch.
+//! - Breaking: the whistle is heard, not seen; but at a centre pass everyone stands on her
+//!   mark until it goes, and then everyone moves at once. So the whistle is dated by when the
+//!   players waiting on their marks set off (the middle of their departures), and a player
+//!   who set off clearly before the others and went into the centre third broke. No roles are
+//!   needed: the Cs stand in the centre third already, so they never go into it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Flag, Footing, Rule};
+use crate::court::{CourtDimensions, CourtPoint};
+use crate::events::{Event, EventKind, Gain, Scene};
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CentrePassSettings {
+    /// How far outside (the catch) or inside (a break) the centre third feet must be, in
+    /// metres: a foot is known to some centimetres, and one on the line is in.
+    pub tolerance_m: f32,
+    /// How long a player must stand still to be waiting on her mark, in seconds.
+    pub waiting_s: f64,
+    /// How long before the C is seen with the ball the players' waiting is looked for, in
+    /// seconds: they take their marks while the ball goes back to the centre.
+    pub lookback_s: f64,
+    /// How far from where she stood still a player has set off, in metres (more than a
+    /// box's jitter on the floor).
+    pub set_off_m: f32,
+    /// How much earlier than the others' middle a player must set off to have gone before the
+    /// whistle, in seconds (people react to a whistle within a few tenths).
+    pub early_s: f64,
+    /// The fewest other players waiting on their marks that date the whistle.
+    pub min_waiting: usize,
+}
+
+impl Default for CentrePassSettings {
+    fn default() -> Self {
+        Self {
+            tolerance_m: 0.15,
+            waiting_s: 0.8,
+            lookback_s: 3.0,
+            set_off_m: 0.3,
+            early_s: 0.25,
+            min_waiting: 4,
+        }
+    }
+}
+
+/// A flag for every centre pass among `events` (in time order) caught outside the centre
+/// third: at the catch, naming the thrower and the catcher, with the catcher's feet.
+pub fn centre_pass_received(
+    events: &[Event],
+    court: &CourtDimensions,
+    settings: &CentrePassSettings,
+) -> Vec<Flag> {
+    let [low, high] = court.transverse_lines();
+    let mut flags = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let EventKind::Possession {
+            player: c,
+            gained: Gain::CentrePass,
+            until_frame,
+            ..
+        } = e.kind
+        else {
+            continue;
+        };
+        // Her pass, then its catch: the next possession, if it is the receiver's.
+        let mut after = events[i + 1..].iter();
+        let Some(EventKind::Pass {
+            receiver: Some(receiver),
+            ..
+        }) = after
+            .find(|n| n.frame >= until_frame && !matches!(n.kind, EventKind::Possession { .. }))
+            .map(|n| n.kind.clone())
+        else {
+            continue;
+        };
+        let Some(catch) = after.find(|n| matches!(n.kind, EventKind::Possession { .. })) else {
+            continue;
+        };
+        let (Some(at), EventKind::Possession { player, .. }) = (catch.at, &catch.kind) else {
+            continue;
+        };
+        if player.track != receiver.track {
+            continue;
+        }
+        let outside = (low - at.x).max(at.x - high);
+        if outside > settings.tolerance_m {
+            flags.push(Flag {
+                rule: Rule::CentrePassReceived,
+                frame: catch.frame,
+                time: catch.time,
+                duration: 0.0,
+                players: vec![c.track, receiver.track],
+                evidence: vec![Footing {
+                    frame: catch.frame,
+                    time: catch.time,
+                    at,
+                }],
+            });
+        }
+    }
+    flags
+}
+
+/// A flag for every player who broke at a centre pass among `events`, with the feet `scenes`
+/// (in time order) put on the court: from the first frame she was in the centre third, with
+/// her feet from when she set off as the evidence.
+pub fn breaking(
+    events: &[Event],
+    scenes: &[Scene],
+    court: &CourtDimensions,
+    settings: &CentrePassSettings,
+) -> Vec<Flag> {
+    let [low, high] = court.transverse_lines();
+    let inside = |p: CourtPoint| {
+        p.x > low + settings.tolerance_m
+            && p.x < high - settings.tolerance_m
+            && (0.0..=court.width).contains(&p.y)
+    };
+    let mut flags = Vec::new();
+    for e in events {
+        let EventKind::Possession {
+            player: c,
+            gained: Gain::CentrePass,
+            until_frame,
+            ..
+        } = e.kind
+        else {
+            continue;
+        };
+        let from = scenes.partition_point(|s| s.time < e.time - settings.lookback_s);
+        let to = scenes.partition_point(|s| s.frame <= until_frame);
+        let window = &scenes[from..to.max(from)];
+        let mut tracks: Vec<u32> = window
+            .iter()
+            .flat_map(|s| s.players.iter().map(|p| p.track))
+            .filter(|&t| t != c.track)
+            .collect();
+        tracks.sort_unstable();
+        tracks.dedup();
+        // Each waiting player's feet, from where she waited to the release.
+        let departures: Vec<(u32, Vec<Footing>)> = tracks
+            .into_iter()
+            .filter_map(|track| {
+                let feet: Vec<Footing> = window
+                    .iter()
+                    .filter_map(|s| {
+                        let at = s.player(track)?.court?;
+                        Some(Footing {
+                            frame: s.frame,
+                            time: s.time,
+                            at,
+                        })
+                    })
+                    .collect();
+                let set_off = set_off(&feet, settings)?;
+                // Only a player waiting outside the centre third can break.
+                (!inside(feet[set_off - 1].at)).then(|| (track, feet[set_off..].to_vec()))
+            })
+            .collect();
+        for (track, moved) in &departures {
+            let mut others: Vec<f64> = departures
+                .iter()
+                .filter(|(t, _)| t != track)
+                .map(|(_, m)| m[0].time)
+                .collect();
+            if others.len() < settings.min_waiting {
+                continue;
+            }
+            others.sort_by(f64::total_cmp);
+            let whistle = others[others.len() / 2];
+            if moved[0].time > whistle - settings.early_s {
+                continue;
+            }
+            let Some(went_in) = moved
+                .iter()
+                .position(|f| inside(f.at) && f.time <= whistle + settings.early_s)
+            else {
+                continue;
+            };
+            let went_in = moved[went_in];
+            flags.push(Flag {
+                rule: Rule::Breaking,
+                frame: went_in.frame,
+                time: went_in.time,
+                duration: 0.0,
+                players: vec![*track],
+                evidence: moved
+                    .iter()
+                    .take_while(|f| f.time <= went_in.time)
+                    .copied()
+                    .collect(),
+            });
+        }
+    }
+    flags
+}
+
+/// Where a player last set off after standing still, in her `feet` (in time order): the index
+/// of the first sighting away from where she stood, or `None` if she never stood still for
+/// long enough and then moved.
+fn set_off(feet: &[Footing], settings: &CentrePassSettings) -> Option<usize> {
+    let mut still_since = 0;
+    let mut last = None;
+    for (i, f) in feet.iter().enumerate() {
+        let anchor = feet[still_since];
+        if f.at.distance(anchor.at) > settings.set_off_m {
+            if feet[i - 1].time - anchor.time >= settings.waiting_s {
+                last = Some(i);
+            }
+            still_since = i;
+        }
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BoundingBox;
+    use crate::events::{Player, ScenePlayer};
+
+    fn player(track: u32) -> Player {
+        Player {
+            track,
+            team: None,
+            position: None,
+        }
+    }
+
+    fn held(frame: u64, track: u32, gained: Gain, x: f32) -> Event {
+        Event {
+            frame,
+            time: frame as f64 / 25.0,
+            at: Some(CourtPoint::new(x, 7.0)),
+            kind: EventKind::Possession {
+                player: player(track),
+                gained,
+                until_frame: frame + 20,
+                until: (frame + 20) as f64 / 25.0,
+                feed: false,
+            },
+        }
+    }
+
+    /// A centre pass from the circle at frame 0, thrown at frame 20, caught at `x` at frame 40.
+    fn centre_pass(x: f32) -> Vec<Event> {
+        vec![
+            held(0, 5, Gain::CentrePass, 15.25),
+            Event {
+                frame: 20,
+                time: 0.8,
+                at: Some(CourtPoint::new(15.25, 7.0)),
+                kind: EventKind::Pass {
+                    player: player(5),
+                    receiver: Some(player(6)),
+                },
+            },
+            held(40, 6, Gain::Pass, x),
+        ]
+    }
+
+    fn flags(events: &[Event]) -> Vec<Flag> {
+        centre_pass_received(
+            events,
+            &CourtDimensions::default(),
+            &CentrePassSettings::default(),
+        )
+    }
+
+    #[test]
+    fn a_centre_pass_caught_in_a_goal_third_is_flagged() {
+        let got = flags(&centre_pass(22.0));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            (got[0].rule, got[0].frame, &got[0].players[..]),
+            (Rule::CentrePassReceived, 40, &[5, 6][..])
+        );
+        assert!(flags(&centre_pass(8.0)).len() == 1);
+    }
+
+    #[test]
+    fn a_centre_pass_caught_in_the_centre_third_or_on_its_line_is_not() {
+        let [low, high] = CourtDimensions::default().transverse_lines();
+        for x in [12.0, low - 0.1, high + 0.1] {
+            assert!(flags(&centre_pass(x)).is_empty(), "{x}");
+        }
+    }
+
+    #[test]
+    fn only_the_centre_pass_counts() {
+        let mut events = centre_pass(22.0);
+        if let EventKind::Possession { gained, .. } = &mut events[0].kind {
+            *gained = Gain::Pass;
+        }
+        assert!(flags(&events).is_empty());
+    }
+
+    /// A centre pass: the C (track 5) holds the ball from 0 s to the release at 4 s; the
+    /// whistle goes at 3 s. Five players wait 1 m outside the low transverse line and set off
+    /// at 3 s at 4 m/s; `early`, if any, sets off at that time instead. Another player, a C,
+    /// waits inside the centre third.
+    fn restart(early: Option<f64>) -> (Vec<Event>, Vec<Scene>) {
+        let [low, _] = CourtDimensions::default().transverse_lines();
+        let scenes = (0..100)
+            .map(|frame| {
+                let time = frame as f64 / 25.0;
+                let mut players: Vec<ScenePlayer> = (10..15)
+                    .map(|track| {
+                        let go = if track == 10 {
+                            early.unwrap_or(3.0)
+                        } else {
+                            3.0
+                        };
+                        let x = low - 1.0 + 4.0 * (time - go).max(0.0) as f32;
+                        at(track, CourtPoint::new(x, 2.0 + f32::from(track as u8 - 10)))
+                    })
+                    .collect();
+                players.push(at(5, CourtPoint::new(15.25, 7.6)));
+                players.push(at(20, CourtPoint::new(14.0, 5.0)));
+                Scene {
+                    frame,
+                    time,
+                    players,
+                    rings: Vec::new(),
+                }
+            })
+            .collect();
+        let mut events = vec![held(0, 5, Gain::CentrePass, 15.25)];
+        if let EventKind::Possession {
+            until_frame, until, ..
+        } = &mut events[0].kind
+        {
+            (*until_frame, *until) = (100, 4.0);
+        }
+        (events, scenes)
+    }
+
+    fn at(track: u32, court: CourtPoint) -> ScenePlayer {
+        ScenePlayer {
+            track,
+            bbox: BoundingBox::from_center(10.0 * court.x, 10.0 * court.y, 10.0, 30.0),
+            court: Some(court),
+            position: None,
+        }
+    }
+
+    fn breaks(events: &[Event], scenes: &[Scene]) -> Vec<Flag> {
+        breaking(
+            events,
+            scenes,
+            &CourtDimensions::default(),
+            &CentrePassSettings::default(),
+        )
+    }
+
+    #[test]
+    fn a_player_who_goes_into_the_centre_third_before_the_others_broke() {
+        let (events, scenes) = restart(Some(2.5));
+        let got = breaks(&events, &scenes);
+        assert_eq!(got.len(), 1, "{got:?}");
+        let f = &got[0];
+        assert_eq!((f.rule, &f.players[..]), (Rule::Breaking, &[10][..]));
+        // 1.15 m to go at 4 m/s: about 0.29 s after she set off.
+        assert!((2.76..2.84).contains(&f.time), "{f:?}");
+        assert!(!f.evidence.is_empty());
+    }
+
+    #[test]
+    fn players_who_go_with_the_others_did_not() {
+        let (events, scenes) = restart(None);
+        assert!(breaks(&events, &scenes).is_empty());
+        // A tenth of a second early is a quick reaction, not a break.
+        let (events, scenes) = restart(Some(2.9));
+        assert!(breaks(&events, &scenes).is_empty());
+    }
+
+    #[test]
+    fn too_few_players_waiting_say_nothing_of_the_whistle() {
+        let (events, mut scenes) = restart(Some(2.5));
+        for s in &mut scenes {
+            s.players.retain(|p| p.track <= 12 || p.track == 5);
+        }
+        assert!(breaks(&events, &scenes).is_empty());
+    }
+}
