@@ -1,13 +1,20 @@
-//! Match events against the simulator's truth, video to result: for each seed a clip is
-//! simulated, calibrated from its painted lines (`netball calibrate`), analysed with oracle
-//! detections (the truth's boxes with the usual misses, noise and false detections) and
-//! scored by `netball eval`; the counts are summed over the clips.
+//! Match events and the rules judged on them against the simulator's truth, video to result:
+//! for each seed a clip is simulated, calibrated from its painted lines (`netball calibrate`),
+//! analysed with oracle detections (the truth's boxes with the usual misses, noise and false
+//! detections) and scored by `netball eval`; the counts are summed over the clips.
 //!
 //! ```text
 //! cargo bench -p netball-server --bench events
 //! NETBALL_BENCH_SEEDS="11 21 22" NETBALL_BENCH_SECONDS=120 NETBALL_BENCH_RESOLUTION=1280x720 \
 //!     cargo bench -p netball-server --bench events
+//! NETBALL_BENCH_SEEDS="51 52 53 54 55 56" \
+//!     NETBALL_BENCH_VIOLATIONS=obstruction,over-a-third,breaking NETBALL_BENCH_VIOLATION_EVERY=8s \
+//!     cargo bench -p netball-server --bench events
 //! ```
+//!
+//! `NETBALL_BENCH_VIOLATIONS` has the simulator cause those violations (`netball simulate
+//! --violations`) about every `NETBALL_BENCH_VIOLATION_EVERY`; without it, only the ones that
+//! happen in play are in the truth.
 //!
 //! The event settings were tuned on seeds 11 and 21-25; the default seeds, 26-31, were not
 //! looked at while tuning.
@@ -29,12 +36,18 @@ fn main() -> Result<()> {
         .collect::<Result<_>>()?;
     let resolution =
         std::env::var("NETBALL_BENCH_RESOLUTION").unwrap_or_else(|_| "1920x1080".into());
+    let violations = std::env::var("NETBALL_BENCH_VIOLATIONS").ok();
+    let every = std::env::var("NETBALL_BENCH_VIOLATION_EVERY").unwrap_or_else(|_| "8s".into());
+    let mut extra = Vec::new();
+    if let Some(violations) = &violations {
+        extra.extend(["--violations", violations, "--violation-every", &every]);
+    }
     let dir = tempfile::tempdir()?;
     // Kind -> truth, found, matched, right player.
     let mut totals: BTreeMap<String, [u64; 4]> = BTreeMap::new();
     for &seed in &seeds {
         let name = format!("s{seed}");
-        let (video, truth) = simulate(dir.path(), &name, seed, seconds, &resolution, &[])?;
+        let (video, truth) = simulate(dir.path(), &name, seed, seconds, &resolution, &extra)?;
         let (video, truth) = (video.to_string_lossy(), truth.to_string_lossy());
         let calibration = dir.path().join(format!("{name}.cal.json"));
         let calibration = calibration.to_string_lossy();
@@ -68,8 +81,9 @@ fn main() -> Result<()> {
     }
 
     println!(
-        "{} clips of {seconds} s at {resolution} (seeds {seeds:?}), oracle detections",
-        seeds.len()
+        "{} clips of {seconds} s at {resolution} (seeds {seeds:?}), oracle detections{}",
+        seeds.len(),
+        violations.map_or(String::new(), |v| format!(", {v} caused every {every}")),
     );
     println!("| event | truth | found | matched | precision | recall | F1 | right player |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");

@@ -17,7 +17,6 @@ use netball_server::simulate::truth::{self, ObjectClass};
 use netball_shared::ObjectKind;
 use netball_shared::events::{Event, EventKind};
 use netball_shared::result::AnalysisResult;
-use netball_shared::rules::Rule;
 use serde::Serialize;
 
 #[derive(Args)]
@@ -155,22 +154,20 @@ pub fn run(args: EvalArgs) -> Result<()> {
     let truth_events: Vec<ScoredEvent> = truth_events
         .iter()
         .filter(|e| (first..=last).contains(&e.frame))
-        .flat_map(truth_scored)
+        .flat_map(|e| truth_scored(e, f64::from(fps)))
         .collect();
     let found_events: Vec<ScoredEvent> = result
         .events
         .iter()
         .flat_map(found_scored)
-        .chain(
-            result
-                .flags
-                .iter()
-                .filter(|f| f.rule == Rule::ThreeSeconds)
-                .filter_map(|f| {
-                    let track = *f.players.first()?;
-                    Some(ScoredEvent::new(EventClass::ThreeSeconds, f.frame, track))
-                }),
-        )
+        .chain(result.flags.iter().filter_map(|f| {
+            let track = *f.players.first()?;
+            let last = f.evidence.last().map_or(f.frame, |e| e.frame);
+            Some(ScoredEvent {
+                until: Some(last.max(f.frame + (f.duration * f64::from(fps)).round() as u64)),
+                ..ScoredEvent::new(EventClass::of_rule(f.rule), f.frame, track)
+            })
+        }))
         .collect();
     // Which truth person each event's track was on, in the event's frame.
     let event_frames: BTreeSet<u64> = found_events.iter().map(|e| e.frame).collect();
@@ -205,7 +202,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
 
 /// A truth event as scored, if it is of a kind the analysis finds (a feed is also a
 /// possession).
-fn truth_scored(e: &TruthEvent) -> Vec<ScoredEvent> {
+fn truth_scored(e: &TruthEvent, fps: f64) -> Vec<ScoredEvent> {
     let (class, player) = match e.kind {
         TruthKind::Possession { player, .. } => (EventClass::Possession, player),
         TruthKind::Pass { player, .. } => (EventClass::Pass, player),
@@ -213,10 +210,28 @@ fn truth_scored(e: &TruthEvent) -> Vec<ScoredEvent> {
         TruthKind::Goal { player, .. } => (EventClass::Goal, player),
         TruthKind::Miss { player, .. } => (EventClass::Miss, player),
         TruthKind::Violation {
-            violation: ViolationKind::ThreeSeconds,
+            violation,
             player,
+            end,
             ..
-        } => (EventClass::ThreeSeconds, player),
+        } => {
+            let class = match violation {
+                ViolationKind::Offside => EventClass::Offside,
+                ViolationKind::ThreeSeconds => EventClass::ThreeSeconds,
+                ViolationKind::OverAThird => EventClass::OverAThird,
+                ViolationKind::Obstruction => EventClass::Obstruction,
+                ViolationKind::Breaking => EventClass::Breaking,
+            };
+            let until = e.frame.max((end * fps).round() as u64);
+            return vec![ScoredEvent {
+                until: Some(until),
+                ..ScoredEvent::new(class, e.frame, player)
+            }];
+        }
+        TruthKind::OutOfCourt { player, .. } => {
+            // No last toucher: no track is ever that person.
+            (EventClass::OutOfCourt, player.unwrap_or(u32::MAX))
+        }
         _ => return Vec::new(),
     };
     let mut scored = vec![ScoredEvent {

@@ -1,7 +1,12 @@
-//! How well the analysis finds the match's events, and the rules broken that are judged on
-//! them (three seconds): per kind, the found events matched one to
-//! one to the truth's of that kind within a time tolerance (closest first), giving precision,
-//! recall and F1, and how many of the matched ones name the right player.
+//! How well the analysis finds the match's events and the rules broken: per kind, the found
+//! events matched one to one to the truth's of that kind within a time tolerance (closest
+//! first), giving precision, recall and F1, and how many of the matched ones name the right
+//! player.
+//!
+//! A rule broken lasts a while (a defender too close, from coming near to stepping back; a
+//! pass over a third, from the throw to the catch), and the truth and the analysis may date
+//! it from different moments of it. So a flag and a truth violation match when their spans
+//! come within the tolerance of each other.
 //!
 //! A centre pass's, throw-in's or free pass's possession starts at the whistle, which the
 //! picture does not show; the ball is held from before it. So a truth event at a whistle
@@ -12,9 +17,11 @@
 
 use std::collections::BTreeMap;
 
+use netball_shared::rules::Rule;
 use serde::Serialize;
 
-/// The kinds of event scored (`NETBALL.md`, "Events the analysis produces").
+/// The kinds of event scored (`NETBALL.md`, "Events the analysis produces"), and the rules
+/// broken (a flag, against the truth's violation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventClass {
@@ -26,19 +33,31 @@ pub enum EventClass {
     Miss,
     /// A teammate's pass caught inside the catcher's attacking goal circle.
     Feed,
-    /// The three-seconds rule broken (a flag, against the truth's violation).
+    Offside,
     ThreeSeconds,
+    OverAThird,
+    Breaking,
+    /// The centre pass caught outside the centre third.
+    CentrePassReceived,
+    Obstruction,
+    OutOfCourt,
 }
 
 impl EventClass {
-    pub const ALL: [EventClass; 7] = [
+    pub const ALL: [EventClass; 13] = [
         EventClass::Possession,
         EventClass::Pass,
         EventClass::Shot,
         EventClass::Goal,
         EventClass::Miss,
         EventClass::Feed,
+        EventClass::Offside,
         EventClass::ThreeSeconds,
+        EventClass::OverAThird,
+        EventClass::Breaking,
+        EventClass::CentrePassReceived,
+        EventClass::Obstruction,
+        EventClass::OutOfCourt,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,8 +68,33 @@ impl EventClass {
             EventClass::Goal => "goal",
             EventClass::Miss => "miss",
             EventClass::Feed => "feed",
+            EventClass::Offside => "offside",
             EventClass::ThreeSeconds => "three_seconds",
+            EventClass::OverAThird => "over_a_third",
+            EventClass::Breaking => "breaking",
+            EventClass::CentrePassReceived => "centre_pass_received",
+            EventClass::Obstruction => "obstruction",
+            EventClass::OutOfCourt => "out_of_court",
         }
+    }
+
+    /// The class of a rule's flags.
+    pub fn of_rule(rule: Rule) -> Self {
+        match rule {
+            Rule::Offside => EventClass::Offside,
+            Rule::ThreeSeconds => EventClass::ThreeSeconds,
+            Rule::OverAThird => EventClass::OverAThird,
+            Rule::Breaking => EventClass::Breaking,
+            Rule::CentrePassReceived => EventClass::CentrePassReceived,
+            Rule::Obstruction => EventClass::Obstruction,
+            Rule::OutOfCourt => EventClass::OutOfCourt,
+        }
+    }
+
+    /// Whether the class is a rule broken: those last a while, and a flag is one with the
+    /// truth's violation when their spans meet.
+    fn is_rule(self) -> bool {
+        self >= EventClass::Offside
     }
 }
 
@@ -60,7 +104,7 @@ pub struct ScoredEvent {
     pub class: EventClass,
     pub frame: u64,
     pub player: u32,
-    /// A found possession's last frame.
+    /// A found possession's last frame; a rule broken's last frame (truth or flag).
     pub until: Option<u64>,
     /// A truth event that happens at a whistle.
     pub whistled: bool,
@@ -77,16 +121,24 @@ impl ScoredEvent {
         }
     }
 
-    /// Frames between truth event `self` and found event `found`.
+    /// Frames between truth event `self` and found event `found`: between their spans for a
+    /// rule broken; to the span of a found possession that covers a whistled truth event.
     fn off(&self, found: &ScoredEvent) -> u64 {
+        let start = self.frame.abs_diff(found.frame);
+        if self.class.is_rule() {
+            let (a, b) = (
+                self.until.unwrap_or(self.frame),
+                found.until.unwrap_or(found.frame),
+            );
+            return found
+                .frame
+                .saturating_sub(a)
+                .max(self.frame.saturating_sub(b));
+        }
         let covered = found
             .until
             .is_some_and(|until| (found.frame..=until).contains(&self.frame));
-        if self.whistled && covered {
-            0
-        } else {
-            self.frame.abs_diff(found.frame)
-        }
+        if self.whistled && covered { 0 } else { start }
     }
 }
 
@@ -132,12 +184,12 @@ pub fn event_scores(
     for class in EventClass::ALL {
         let t: Vec<&ScoredEvent> = truth.iter().filter(|e| e.class == class).collect();
         let f: Vec<&ScoredEvent> = found.iter().filter(|e| e.class == class).collect();
-        let mut pairs: Vec<(u64, usize, usize)> = Vec::new();
+        let mut pairs: Vec<(u64, u64, usize, usize)> = Vec::new();
         for (i, a) in t.iter().enumerate() {
             for (j, b) in f.iter().enumerate() {
                 let off = a.off(b);
                 if off <= tolerance {
-                    pairs.push((off, i, j));
+                    pairs.push((off, a.frame.abs_diff(b.frame), i, j));
                 }
             }
         }
@@ -148,7 +200,7 @@ pub fn event_scores(
             found: f.len(),
             ..KindScores::default()
         };
-        for (_, i, j) in pairs {
+        for (_, _, i, j) in pairs {
             if t_used[i] || f_used[j] {
                 continue;
             }
@@ -239,5 +291,20 @@ mod tests {
             ),
             (1, 0)
         );
+    }
+
+    #[test]
+    fn a_flag_matches_a_violation_whose_span_it_meets() {
+        let span = |frame, until| ScoredEvent {
+            until: Some(until),
+            ..ev(EventClass::Obstruction, frame, 1)
+        };
+        // Truth 100-130. Flags: 120-140 meets it; 140-150 is 10 frames after; 200-210 far.
+        let truth = [span(100, 130)];
+        let found = [span(140, 150), span(120, 140), span(200, 210)];
+        let s = event_scores(&truth, &found, 5, |_, _| Some(1))[&EventClass::Obstruction];
+        assert_eq!((s.truth, s.found, s.matched), (1, 3, 1));
+        let late = event_scores(&truth, &found[..1], 12, |_, _| None)[&EventClass::Obstruction];
+        assert_eq!(late.matched, 1);
     }
 }
