@@ -13,13 +13,17 @@
 //!   seen, and colours both teams share (bibs, skin, the floor) weigh the same in every track,
 //!   so the clustering splits on the colours that differ: the dresses.
 //! - Summaries: a box gives a grid of at most 12 x 12 pixels in the region (the cost does not
-//!   grow with resolution); a track's histogram counts the pixels of its last
-//!   `samples_per_track` boxes (recent ones, so a track that changes person or light follows).
+//!   grow with resolution); a track's histogram counts the pixels of at most
+//!   `samples_per_track` of its boxes, spread over its life (so a track that moved from one
+//!   player to another takes the team of the one it followed longest).
 //!   Bins are 20 units of L\*, a\* and b\* wide: a kit's shades under the hall's light stay in
 //!   one or two bins, while kits that look different fall in different ones.
 //! - Clustering: 2-means on the square roots of the tracks' normalised histograms (Euclidean
 //!   distance there is the Hellinger distance between histograms), weighted by sample counts,
-//!   started from the two farthest-apart tracks, so reruns agree. Written here rather than
+//!   started from the two farthest-apart tracks, so reruns agree. Each bin is weighed by how
+//!   evenly the tracks split on showing it: a colour all tracks show (one team's dress is the
+//!   other's bib: white dresses with black bibs against navy dresses with white bibs) or none
+//!   does tells nothing, and how much of it a track shows depends on which way she faces. Written here rather than
 //!   taken from a crate: it is a few lines for k = 2 on tens of points, and the clustering
 //!   crates (linfa) bring ndarray and random initialisation, which this deterministic,
 //!   wasm-compiled core avoids.
@@ -28,7 +32,7 @@
 //! - Labels: team A is the kit with the higher lightness, so the labels do not depend on which
 //!   track was seen first.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +55,8 @@ const BIN_WIDTH: f32 = 20.0;
 /// How many times the other team's share of a bin a team must have for the bin's colours to
 /// be its own: shared colours (bibs, skin, floor) differ between the teams by chance only.
 const OWN: f32 = 2.0;
+/// The share of a track's pixels a bin must hold for the track to show that colour.
+const PRESENT: f32 = 0.05;
 
 /// A colour in CIE L\*a\*b\*.
 type Lab = [f32; 3];
@@ -68,8 +74,8 @@ fn bin([l, a, b]: Lab) -> usize {
 /// The team classifier's settings.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TeamSettings {
-    /// Box colours kept per track, the most recent (default 30: about a second of video, enough
-    /// for a median to outvote occlusions; bounds the memory per track).
+    /// Boxes' colours kept per track, spread over its life (default 30: enough for the
+    /// colours of a passing player to be outvoted; bounds the memory per track).
     pub samples_per_track: usize,
     /// Box colours a track needs before it is classified (default 5: one box may be a player
     /// half hidden behind another).
@@ -113,8 +119,41 @@ pub struct TeamAssignment {
 #[derive(Clone, Debug)]
 pub struct TeamClassifier {
     settings: TeamSettings,
-    /// Per track, its recent boxes' torso pixels.
-    tracks: BTreeMap<u32, VecDeque<Vec<Lab>>>,
+    /// Per track, torso pixels of boxes spread over its life.
+    tracks: BTreeMap<u32, Samples>,
+}
+
+/// A track's boxes' torso pixels, at most `samples_per_track` of them spread evenly over its
+/// life so far: every box until the store is full, then every other one of those kept and of
+/// those to come, and so on. A track that moved from one player to another (tracks do, in
+/// crowds) is then labelled by the player it followed longest, as its frames are; its last
+/// second alone would label all its frames by whoever it ended on.
+#[derive(Clone, Debug, Default)]
+struct Samples {
+    boxes: Vec<Vec<Lab>>,
+    /// One box kept of this many.
+    stride: u32,
+    /// Boxes passed over since the last one kept.
+    skipped: u32,
+}
+
+impl Samples {
+    fn push(&mut self, colours: Vec<Lab>, capacity: usize) {
+        if self.skipped + 1 < self.stride.max(1) {
+            self.skipped += 1;
+            return;
+        }
+        self.skipped = 0;
+        self.boxes.push(colours);
+        if self.boxes.len() > capacity.max(1) {
+            let mut k = 0;
+            self.boxes.retain(|_| {
+                k += 1;
+                k % 2 == 1
+            });
+            self.stride = self.stride.max(1) * 2;
+        }
+    }
 }
 
 impl TeamClassifier {
@@ -131,11 +170,10 @@ impl TeamClassifier {
         let Some(colours) = torso_colours(frame, bbox, self.settings.min_box_height) else {
             return;
         };
-        let samples = self.tracks.entry(track_id).or_default();
-        samples.push_back(colours);
-        while samples.len() > self.settings.samples_per_track.max(1) {
-            samples.pop_front();
-        }
+        self.tracks
+            .entry(track_id)
+            .or_default()
+            .push(colours, self.settings.samples_per_track);
     }
 
     /// Forgets a track (one that ended), so that memory follows the tracks alive.
@@ -149,13 +187,17 @@ impl TeamClassifier {
         let tracks: Vec<(u32, Histogram, f32)> = self
             .tracks
             .iter()
-            .filter(|(_, samples)| samples.len() >= self.settings.min_samples.max(1))
+            .filter(|(_, samples)| samples.boxes.len() >= self.settings.min_samples.max(1))
             .map(|(&id, samples)| {
-                let shares = histogram(samples.iter().flatten().copied());
-                (id, shares.map(f32::sqrt), samples.len() as f32)
+                let shares = histogram(samples.boxes.iter().flatten().copied());
+                (id, shares.map(f32::sqrt), samples.boxes.len() as f32)
             })
             .collect();
-        let points: Vec<(Histogram, f32)> = tracks.iter().map(|&(_, h, w)| (h, w)).collect();
+        let weights = bin_weights(tracks.iter().map(|(_, h, _)| h));
+        let points: Vec<(Histogram, f32)> = tracks
+            .iter()
+            .map(|&(_, h, w)| (weighted(&h, &weights), w))
+            .collect();
         let Some((_, clusters)) = two_means(&points) else {
             return TeamAssignment {
                 kits: [[0; 3]; 2],
@@ -190,7 +232,7 @@ impl TeamClassifier {
                 .iter()
                 .zip(clusters)
                 .filter(move |&(_, &c)| c == k)
-                .flat_map(|((id, _, _), _)| self.tracks[id].iter().flatten().copied())
+                .flat_map(|((id, _, _), _)| self.tracks[id].boxes.iter().flatten().copied())
         };
         let shares = [histogram(pixels(0)), histogram(pixels(1))];
         [0, 1].map(|k| {
@@ -202,7 +244,7 @@ impl TeamClassifier {
     /// Box colours held for a track (a test's check that memory per track is bounded).
     #[cfg(test)]
     fn held(&self, track_id: u32) -> usize {
-        self.tracks.get(&track_id).map_or(0, VecDeque::len)
+        self.tracks.get(&track_id).map_or(0, |s| s.boxes.len())
     }
 }
 
@@ -227,6 +269,41 @@ fn histogram(colours: impl Iterator<Item = Lab>) -> Histogram {
         counts.iter_mut().for_each(|n| *n /= total);
     }
     counts
+}
+
+/// How much each bin tells the teams apart, from how many tracks show it (a share of
+/// [`PRESENT`] or more): `4 p (1 - p)` of the share `p` of tracks, so a colour every track shows
+/// (bibs of one colour for both teams, skin, the floor) or almost none does (noise) weighs
+/// nothing, and one that half the tracks show (a team's dress) weighs most.
+fn bin_weights<'a>(tracks: impl Iterator<Item = &'a Histogram>) -> Histogram {
+    let mut shown = [0.0f32; BINS];
+    let mut n = 0.0f32;
+    for h in tracks {
+        n += 1.0;
+        for (s, v) in shown.iter_mut().zip(h) {
+            // The histograms are square-rooted shares.
+            if v * v >= PRESENT {
+                *s += 1.0;
+            }
+        }
+    }
+    shown.map(|s| {
+        let p = s / n.max(1.0);
+        4.0 * p * (1.0 - p)
+    })
+}
+
+/// A track's square-rooted histogram with each bin weighed, scaled to unit length so that
+/// tracks seen mostly in shared colours (a side view hides the bib) still point the way of
+/// their own; unweighted when nothing of it is weighed.
+fn weighted(h: &Histogram, weights: &Histogram) -> Histogram {
+    let mut w: Histogram = std::array::from_fn(|i| h[i] * weights[i]);
+    let norm = w.iter().map(|v| v * v).sum::<f32>().sqrt();
+    if norm <= 1e-6 {
+        return *h;
+    }
+    w.iter_mut().for_each(|v| *v /= norm);
+    w
 }
 
 /// The mean colour, or `None` for no colours.
