@@ -653,7 +653,7 @@ fn iou(a: [f32; 4], b: [f32; 4]) -> f32 {
 }
 
 #[test]
-fn roles_set_by_hand_raise_the_offside_flags_of_their_tracks() {
+fn roles_set_by_hand_replace_the_read_ones_for_offside() {
     use netball_shared::court::{CourtDimensions, End, Position};
     use netball_shared::rules::{Footing, OffsideSettings, PlayerTrack, Role, Rule, offside};
 
@@ -671,7 +671,11 @@ fn roles_set_by_hand_raise_the_offside_flags_of_their_tracks() {
             .cloned()
             .collect::<Vec<_>>()
     };
-    assert!(offside_flags(&result).is_empty(), "no roles, no offside");
+    // Without roles set by hand they are read: a track is judged only by the role it shows.
+    for f in offside_flags(&result) {
+        let t = result.tracks.iter().find(|t| t.id == f.players[0]).unwrap();
+        assert!(t.position.is_some() && t.attacking.is_some(), "{t:?}");
+    }
 
     // The longest track, made a GS attacking the high end: wherever its player went outside
     // the high goal third, she was offside.
@@ -724,6 +728,12 @@ fn roles_set_by_hand_raise_the_offside_flags_of_their_tracks() {
     let result = read_result(&second.join("clip/result.json"));
     assert_eq!(result.header.settings.roles.get(&track), Some(&role));
     assert_eq!(offside_flags(&result), want);
+    // The role set by hand is the one the result shows.
+    let judged = result.tracks.iter().find(|t| t.id == track).unwrap();
+    assert_eq!(
+        (judged.position, judged.attacking),
+        (Some(Position::GS), Some(End::High))
+    );
     eprintln!(
         "track {track} as GS attacking high: {} offside flags",
         want.len()

@@ -7,16 +7,17 @@
 //! player found again by her bib), the held frames are corrected too, and the kit colours and
 //! summaries are gathered from corrected frames only.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use burn::tensor::Device;
 use netball_shared::bib::{BibCrop, BibModel, BibModelError, BibReader};
 use netball_shared::camera::{Homography, ImageToCourt};
+use netball_shared::court::CourtDimensions;
 use netball_shared::events::{EventSettings, Scene, ScenePlayer, detect_events};
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
-use netball_shared::rules::{RuleSettings, event_flags};
+use netball_shared::rules::{Role, RuleSettings, match_flags, roles_from_reads};
 use netball_shared::stats::match_stats;
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, TeamClassifier,
@@ -46,6 +47,9 @@ pub struct Tracking {
     ball: BallTracker,
     teams: TeamClassifier,
     summaries: TrackSummaries,
+    /// Roles set by hand (track id to position and attacking end); none, and they are read
+    /// from the bibs.
+    roles: BTreeMap<u32, Role>,
     ball_path: Vec<BallPoint>,
     /// The players (officials left out) and rings of every passed frame, for the events once
     /// the ball's path is complete: a few dozen bytes a person a frame.
@@ -88,7 +92,8 @@ impl Tracking {
             ball: BallTracker::new(settings.ball.scaled_to_height(video_height as f32))
                 .with_stride(stride),
             teams: TeamClassifier::new(settings.teams),
-            summaries: TrackSummaries::new(settings.roles.clone(), settings.rules),
+            summaries: TrackSummaries::default(),
+            roles: settings.roles.clone(),
             ball_path: Vec::new(),
             scenes: Vec::new(),
             events: settings.events,
@@ -255,18 +260,38 @@ impl Tracking {
         let mut ball = self.ball_path;
         ball.extend(self.ball.finish());
         let teams = self.teams.assign();
-        let (tracks, mut flags) = self.summaries.finish(&self.classes, &teams);
+        let mut tracks = self.summaries.finish(&self.classes, &teams);
+        let roles = if self.roles.is_empty() {
+            let read = tracks
+                .iter()
+                .filter_map(|t| Some((t.id, t.position?)))
+                .collect();
+            roles_from_reads(
+                &read,
+                &teams.teams,
+                &self.scenes,
+                &CourtDimensions::default(),
+            )
+        } else {
+            self.roles
+        };
+        // The result shows the role each track was judged by, set by hand or read.
+        for t in &mut tracks {
+            if let Some(role) = roles.get(&t.id) {
+                (t.position, t.attacking) = (Some(role.position), Some(role.attacking));
+            }
+        }
         ball.sort_by_key(|b| b.frame);
         let events = detect_events(&self.scenes, &ball, &teams.teams, &self.events);
-        flags.extend(event_flags(
+        let flags = match_flags(
             &events,
             &self.scenes,
             &ball,
             &teams.teams,
+            &roles,
             self.to_court.as_ref(),
             &self.rules,
-        ));
-        flags.sort_by(|a, b| a.time.total_cmp(&b.time));
+        );
         let stats = match_stats(&events, &flags, &teams.teams);
         ResultSummary {
             ball,

@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::court::{CourtDimensions, Position};
-use crate::rules::{Flag, Footing, OffsideWatch, Role, RuleSettings};
+use crate::court::{End, Position};
 use crate::stats::{Movement, MovementSummary};
 use crate::track::{TeamAssignment, TeamLabel, Track};
 
@@ -24,9 +23,14 @@ pub struct TrackSummary {
     /// Distance and speeds on the court, when the camera was calibrated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub movement: Option<MovementSummary>,
-    /// The position read on the track's bib in most of the frames it was read in.
+    /// The position read on the track's bib in most of the frames it was read in, or the one
+    /// set by hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<Position>,
+    /// The end her team attacked, when the rules judged her by a role (set by hand, or read:
+    /// the position, and the end her team's GS and GK stood at).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attacking: Option<End>,
 }
 
 #[derive(Clone, Debug)]
@@ -40,24 +44,13 @@ struct Span {
     positions: [u64; Position::ALL.len()],
 }
 
-/// Accumulates [`TrackSummary`]s, and checks the rules on the tracks that have a role.
-#[derive(Clone, Debug)]
+/// Accumulates [`TrackSummary`]s.
+#[derive(Clone, Debug, Default)]
 pub struct TrackSummaries {
     spans: BTreeMap<u32, Span>,
-    roles: BTreeMap<u32, Role>,
-    offside: OffsideWatch,
 }
 
 impl TrackSummaries {
-    /// For tracks whose `roles` are known (by id), checked by `rules`.
-    pub fn new(roles: BTreeMap<u32, Role>, rules: RuleSettings) -> Self {
-        Self {
-            spans: BTreeMap::new(),
-            roles,
-            offside: OffsideWatch::new(CourtDimensions::default(), rules.offside),
-        }
-    }
-
     /// The tracks of frame `frame`, `time` seconds into the video.
     pub fn observe(&mut self, frame: u64, time: f64, tracks: &[Track]) {
         for t in tracks {
@@ -78,23 +71,13 @@ impl TrackSummaries {
             if let (Some(p), Some(px)) = (t.court, t.court_px_m) {
                 // Box edges wander by a couple of pixels between frames.
                 span.movement.push(time, p, f64::from(2.0 * px).max(0.05));
-                if let Some(&role) = self.roles.get(&t.id) {
-                    let at = Footing { frame, time, at: p };
-                    self.offside.observe(t.id, role, at);
-                }
             }
         }
     }
 
-    /// The summaries by id, with class names from `classes` and teams from `teams`, and the
-    /// rules' flags in time order.
-    pub fn finish(
-        self,
-        classes: &[String],
-        teams: &TeamAssignment,
-    ) -> (Vec<TrackSummary>, Vec<Flag>) {
-        let summaries = self
-            .spans
+    /// The summaries by id, with class names from `classes` and teams from `teams`.
+    pub fn finish(self, classes: &[String], teams: &TeamAssignment) -> Vec<TrackSummary> {
+        self.spans
             .into_iter()
             .map(|(id, span)| {
                 let class = span
@@ -117,9 +100,9 @@ impl TrackSummaries {
                         .filter(|&(_, &n)| n > 0)
                         .max_by_key(|&(_, &n)| n)
                         .map(|(i, _)| Position::ALL[i]),
+                    attacking: None,
                 }
             })
-            .collect();
-        (summaries, self.offside.finish())
+            .collect()
     }
 }

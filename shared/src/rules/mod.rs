@@ -1,6 +1,7 @@
 //! Netball's rules, checked on where the players' feet were and who held the ball
 //! (`NETBALL.md`, "Rules the system checks"). Each rule is a plain function from court tracks
-//! (offside) or from the match events and the scenes (three seconds, obstruction, over a
+//! and roles (offside; roles set by hand, or read from the bibs: `roles_from_reads`) or from
+//! the match events and the scenes (three seconds, obstruction, over a
 //! third, breaking and the catch at a centre pass, out of court) to [`Flag`]s, so the browser and the server
 //! flag the same things; every number `NETBALL.md` calls a setting is a field of the rule's
 //! settings.
@@ -10,6 +11,7 @@ mod obstruction;
 mod offside;
 mod out_of_court;
 mod over_a_third;
+mod roles;
 mod stays;
 mod three_seconds;
 
@@ -24,9 +26,10 @@ use crate::track::{BallPoint, TeamLabel};
 
 pub use centre_pass::{CentrePassSettings, breaking, centre_pass_received};
 pub use obstruction::{ObstructionSettings, obstruction};
-pub use offside::{OffsideSettings, OffsideWatch, offside};
+pub use offside::{OffsideSettings, offside};
 pub use out_of_court::{OutOfCourtSettings, out_of_court};
 pub use over_a_third::{OverAThirdSettings, over_a_third};
+pub use roles::roles_from_reads;
 pub use three_seconds::{ThreeSecondsSettings, three_seconds};
 
 /// Where a player's feet were on one analysed frame: the ground point of her box, through the
@@ -104,21 +107,24 @@ pub struct Flag {
     pub evidence: Vec<Footing>,
 }
 
-/// Every flag judged on the match's `events` (in time order), in time order: three seconds,
-/// obstruction, over a third, breaking and the catch at a centre pass, and out of court. `scenes` (in time
+/// Every flag of the match, in time order: offside for the tracks with a role (`roles`), and
+/// the rules judged on the match's `events` (in time order): three seconds, obstruction, over
+/// a third, breaking and the catch at a centre pass, and out of court. `scenes` (in time
 /// order) give the players' feet, `ball` (in frame order) the ball's path, `teams` the kits;
 /// the rules that need the court are left out without a floor map (`to_court`).
-pub fn event_flags(
+pub fn match_flags(
     events: &[Event],
     scenes: &[Scene],
     ball: &[BallPoint],
     teams: &BTreeMap<u32, TeamLabel>,
+    roles: &BTreeMap<u32, Role>,
     to_court: Option<&ImageToCourt>,
     settings: &RuleSettings,
 ) -> Vec<Flag> {
     let court = CourtDimensions::default();
     let mut flags = three_seconds(events, scenes, &settings.three_seconds);
     if let Some(to_court) = to_court {
+        flags.extend(offside_in(scenes, roles, &court, &settings.offside));
         flags.extend(obstruction(events, scenes, teams, &settings.obstruction));
         flags.extend(over_a_third(events, &court, &settings.over_a_third));
         flags.extend(breaking(events, scenes, &court, &settings.centre_pass));
@@ -134,6 +140,40 @@ pub fn event_flags(
     }
     flags.sort_by(|a, b| a.time.total_cmp(&b.time).then(a.rule.cmp(&b.rule)));
     flags
+}
+
+/// Offside for the tracks with a role, on their feet in `scenes` (in time order).
+fn offside_in(
+    scenes: &[Scene],
+    roles: &BTreeMap<u32, Role>,
+    court: &CourtDimensions,
+    settings: &OffsideSettings,
+) -> Vec<Flag> {
+    let mut feet: BTreeMap<u32, Vec<Footing>> = BTreeMap::new();
+    for scene in scenes {
+        for p in scene
+            .players
+            .iter()
+            .filter(|p| roles.contains_key(&p.track))
+        {
+            if let Some(at) = p.court {
+                feet.entry(p.track).or_default().push(Footing {
+                    frame: scene.frame,
+                    time: scene.time,
+                    at,
+                });
+            }
+        }
+    }
+    let players: Vec<PlayerTrack<'_>> = feet
+        .iter()
+        .map(|(&track, feet)| PlayerTrack {
+            track,
+            role: roles[&track],
+            feet,
+        })
+        .collect();
+    offside(court, &players, settings)
 }
 
 impl Flag {

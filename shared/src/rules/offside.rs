@@ -32,17 +32,17 @@ impl Default for OffsideSettings {
     }
 }
 
-/// Offside flags raised as feet come in, frame by frame, as the pipeline sees them. It keeps
-/// only each player's current stay outside her areas.
+/// Offside flags raised as feet come in, frame by frame. It keeps only each player's current
+/// stay outside her areas.
 #[derive(Clone, Debug)]
-pub struct OffsideWatch {
+struct OffsideWatch {
     court: CourtDimensions,
     tolerance_m: f32,
     stays: Stays<u32>,
 }
 
 impl OffsideWatch {
-    pub fn new(court: CourtDimensions, settings: OffsideSettings) -> Self {
+    fn new(court: CourtDimensions, settings: OffsideSettings) -> Self {
         Self {
             court,
             tolerance_m: settings.tolerance_m,
@@ -51,7 +51,7 @@ impl OffsideWatch {
     }
 
     /// Track `track`, playing `role`, had her feet at `footing` (later than her last).
-    pub fn observe(&mut self, track: u32, role: Role, footing: Footing) {
+    fn observe(&mut self, track: u32, role: Role, footing: Footing) {
         let outside =
             role.position
                 .distance_outside_allowed(&self.court, footing.at, role.attacking)
@@ -60,7 +60,7 @@ impl OffsideWatch {
     }
 
     /// Every flag, the stays still open included, in time order.
-    pub fn finish(self) -> Vec<Flag> {
+    fn finish(self) -> Vec<Flag> {
         let mut flags: Vec<Flag> = self
             .stays
             .finish()
