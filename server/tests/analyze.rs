@@ -661,7 +661,14 @@ fn roles_set_by_hand_replace_the_read_ones_for_offside() {
     let calibration = simulator_calibration(dir.path());
     let cal = calibration.to_str().unwrap();
     let first = dir.path().join("first");
-    let out = analyze_oracle(&first, &["--no-video", "--no-cache", "--calibration", cal]);
+    let args = [
+        "--no-video",
+        "--no-cache",
+        "--calibration",
+        cal,
+        "--read-roles",
+    ];
+    let out = analyze_oracle(&first, &args);
     assert!(out.status.success(), "{}", text(&out));
     let result = read_result(&first.join("clip/result.json"));
     let offside_flags = |r: &AnalysisResult| {
@@ -671,7 +678,9 @@ fn roles_set_by_hand_replace_the_read_ones_for_offside() {
             .cloned()
             .collect::<Vec<_>>()
     };
-    // Without roles set by hand they are read: a track is judged only by the role it shows.
+    // Asked to, without roles set by hand, the roles are read: a track is judged only by the
+    // role it shows.
+    assert!(result.tracks.iter().any(|t| t.attacking.is_some()));
     for f in offside_flags(&result) {
         let t = result.tracks.iter().find(|t| t.id == f.players[0]).unwrap();
         assert!(t.position.is_some() && t.attacking.is_some(), "{t:?}");

@@ -105,6 +105,11 @@ pub struct AnalyzeArgs {
     /// Seconds a player's feet must stay beyond her areas for an offside.
     #[arg(long, default_value_t = OffsideSettings::default().persistence_s)]
     offside_persistence: f64,
+    /// Without --positions, judge offside by the roles read from the bibs (each track's most
+    /// read position; the end her team's GS and GK stand at). Needs --calibration. Many false
+    /// flags where tracks move between players: see docs/performance.md.
+    #[arg(long, requires = "calibration")]
+    read_roles: bool,
     /// Do not read the letters on bibs (tracks then keep players apart by boxes and kit
     /// colours only).
     #[arg(long)]
@@ -155,6 +160,7 @@ impl AnalyzeArgs {
                 offside: OffsideSettings {
                     tolerance_m: self.offside_tolerance,
                     persistence_s: self.offside_persistence,
+                    read_roles: self.read_roles,
                     ..OffsideSettings::default()
                 },
                 ..RuleSettings::default()

@@ -47,8 +47,8 @@ pub struct Tracking {
     ball: BallTracker,
     teams: TeamClassifier,
     summaries: TrackSummaries,
-    /// Roles set by hand (track id to position and attacking end); none, and they are read
-    /// from the bibs.
+    /// Roles set by hand (track id to position and attacking end); without them, the ones
+    /// read from the bibs if the settings ask for it.
     roles: BTreeMap<u32, Role>,
     ball_path: Vec<BallPoint>,
     /// The players (officials left out) and rings of every passed frame, for the events once
@@ -261,7 +261,7 @@ impl Tracking {
         ball.extend(self.ball.finish());
         let teams = self.teams.assign();
         let mut tracks = self.summaries.finish(&self.classes, &teams);
-        let roles = if self.roles.is_empty() {
+        let roles = if self.roles.is_empty() && self.rules.offside.read_roles {
             let read = tracks
                 .iter()
                 .filter_map(|t| Some((t.id, t.position?)))

@@ -20,6 +20,12 @@ pub struct OffsideSettings {
     /// The longest gap between two sightings of the player that still counts as one stay:
     /// beyond it nothing says where she went meanwhile.
     pub max_gap_s: f64,
+    /// Without roles set by hand, judge the tracks by the roles read from their bibs
+    /// (`roles_from_reads`). Off by default: a track that moves to another player keeps its
+    /// role, and a misread bib gives a wrong one, so on simulated play most flags it raises
+    /// are false (docs/performance.md).
+    #[serde(default)]
+    pub read_roles: bool,
 }
 
 impl Default for OffsideSettings {
@@ -28,6 +34,7 @@ impl Default for OffsideSettings {
             tolerance_m: 0.15,
             persistence_s: 0.2,
             max_gap_s: 0.5,
+            read_roles: false,
         }
     }
 }
