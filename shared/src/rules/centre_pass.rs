@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Flag, Footing, Rule};
 use crate::court::{CourtDimensions, CourtPoint};
-use crate::events::{Event, EventKind, Gain, Scene};
+use crate::events::{Event, EventKind, Gain, Player, Scene};
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -50,6 +50,20 @@ impl Default for CentrePassSettings {
     }
 }
 
+/// The possessions gained by a centre pass among `events`: the event's index, the event, the C
+/// who held the ball, and the frame she released it.
+fn centre_passes(events: &[Event]) -> impl Iterator<Item = (usize, &Event, Player, u64)> {
+    events.iter().enumerate().filter_map(|(i, e)| match e.kind {
+        EventKind::Possession {
+            player,
+            gained: Gain::CentrePass,
+            until_frame,
+            ..
+        } => Some((i, e, player, until_frame)),
+        _ => None,
+    })
+}
+
 /// A flag for every centre pass among `events` (in time order) caught outside the centre
 /// third: at the catch, naming the thrower and the catcher, with the catcher's feet.
 pub fn centre_pass_received(
@@ -59,16 +73,7 @@ pub fn centre_pass_received(
 ) -> Vec<Flag> {
     let [low, high] = court.transverse_lines();
     let mut flags = Vec::new();
-    for (i, e) in events.iter().enumerate() {
-        let EventKind::Possession {
-            player: c,
-            gained: Gain::CentrePass,
-            until_frame,
-            ..
-        } = e.kind
-        else {
-            continue;
-        };
+    for (i, _, c, until_frame) in centre_passes(events) {
         // Her pass, then its catch: the next possession, if it is the receiver's.
         let mut after = events[i + 1..].iter();
         let Some(EventKind::Pass {
@@ -124,16 +129,7 @@ pub fn breaking(
             && (0.0..=court.width).contains(&p.y)
     };
     let mut flags = Vec::new();
-    for e in events {
-        let EventKind::Possession {
-            player: c,
-            gained: Gain::CentrePass,
-            until_frame,
-            ..
-        } = e.kind
-        else {
-            continue;
-        };
+    for (_, e, c, until_frame) in centre_passes(events) {
         let from = scenes.partition_point(|s| s.time < e.time - settings.lookback_s);
         let to = scenes.partition_point(|s| s.frame <= until_frame);
         let window = &scenes[from..to.max(from)];
@@ -224,7 +220,7 @@ fn set_off(feet: &[Footing], settings: &CentrePassSettings) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::BoundingBox;
-    use crate::events::{Player, ScenePlayer};
+    use crate::events::ScenePlayer;
 
     fn player(track: u32) -> Player {
         Player {

@@ -99,10 +99,8 @@ fn close(a: [u8; 3], b: [u8; 3], tolerance: i16) -> bool {
         .all(|(&p, q)| (i16::from(p) - i16::from(q)).abs() <= tolerance)
 }
 
-#[test]
-fn splits_fourteen_players_by_kit_colour() {
-    let kit = |id: u32| if id.is_multiple_of(2) { RED } else { NAVY };
-    let got = classify(kit);
+/// Every track in the team of its kit (red is the lighter, team A), and the kits' colours found.
+fn assert_red_against_navy(got: &TeamAssignment, kit: impl Fn(u32) -> [u8; 3]) {
     assert_eq!(got.teams.len(), 14);
     for (&id, &team) in &got.teams {
         let want = if kit(id) == RED {
@@ -116,6 +114,13 @@ fn splits_fourteen_players_by_kit_colour() {
     assert!(close(got.kits[1], NAVY, 20), "{:?}", got.kits);
 }
 
+#[test]
+fn splits_fourteen_players_by_kit_colour() {
+    let kit = |id: u32| if id.is_multiple_of(2) { RED } else { NAVY };
+    let got = classify(kit);
+    assert_red_against_navy(&got, kit);
+}
+
 /// Both teams in white bibs that cover most of the torso: the dresses still split them, and
 /// the kits are the dresses' colours.
 #[test]
@@ -123,17 +128,7 @@ fn white_bibs_over_both_kits_do_not_hide_them() {
     const WHITE_BIB: [u8; 3] = [245, 245, 245];
     let kit = |id: u32| if id.is_multiple_of(2) { RED } else { NAVY };
     let got = classify_over_bibs(kit, |_| Some(WHITE_BIB));
-    assert_eq!(got.teams.len(), 14);
-    for (&id, &team) in &got.teams {
-        let want = if kit(id) == RED {
-            TeamLabel::A
-        } else {
-            TeamLabel::B
-        };
-        assert_eq!(team, want, "track {id}");
-    }
-    assert!(close(got.kits[0], RED, 20), "{:?}", got.kits);
-    assert!(close(got.kits[1], NAVY, 20), "{:?}", got.kits);
+    assert_red_against_navy(&got, kit);
 }
 
 /// One team in white with black bibs, the other in navy with white bibs: white is on every
