@@ -119,8 +119,57 @@ pub struct TeamAssignment {
 #[derive(Clone, Debug)]
 pub struct TeamClassifier {
     settings: TeamSettings,
-    /// Per track, torso pixels of boxes spread over its life.
+    /// Per track, the binned torso pixels of boxes spread over its life.
     tracks: BTreeMap<u32, Samples>,
+}
+
+/// One box's torso pixels, binned: per bin they fall in, how many and the sum of their colours.
+/// A torso shows a handful of bins, so this is a fraction of the size of its pixels, and it is
+/// all the clustering and the kits' colours need.
+type BoxColours = Vec<(usize, f32, Lab)>;
+
+/// Boxes' binned pixels added up: per bin, how many pixels and the sum of their colours.
+struct Tally {
+    counts: [f32; BINS],
+    sums: [Lab; BINS],
+}
+
+impl Tally {
+    fn of<'a>(boxes: impl Iterator<Item = &'a BoxColours>) -> Self {
+        let mut tally = Tally {
+            counts: [0.0; BINS],
+            sums: [[0.0; 3]; BINS],
+        };
+        for &(bin, n, sum) in boxes.flatten() {
+            tally.counts[bin] += n;
+            for (s, v) in tally.sums[bin].iter_mut().zip(sum) {
+                *s += v;
+            }
+        }
+        tally
+    }
+
+    /// The share of the pixels in each bin (all zero for no pixels).
+    fn shares(&self) -> Histogram {
+        let total: f32 = self.counts.iter().sum();
+        if total > 0.0 {
+            self.counts.map(|n| n / total)
+        } else {
+            [0.0; BINS]
+        }
+    }
+
+    /// The mean colour of the pixels in the bins `keep` keeps, or `None` for no pixels.
+    fn mean(&self, keep: impl Fn(usize) -> bool) -> Option<Lab> {
+        let (mut sum, mut n) = ([0.0f32; 3], 0.0f32);
+        for bin in (0..BINS).filter(|&b| keep(b)) {
+            n += self.counts[bin];
+            for (s, v) in sum.iter_mut().zip(self.sums[bin]) {
+                *s += v;
+            }
+        }
+        (n > 0.0).then(|| sum.map(|s| s / n))
+    }
 }
 
 /// A track's boxes' torso pixels, at most `samples_per_track` of them spread evenly over its
@@ -130,7 +179,7 @@ pub struct TeamClassifier {
 /// second alone would label all its frames by whoever it ended on.
 #[derive(Clone, Debug, Default)]
 struct Samples {
-    boxes: Vec<Vec<Lab>>,
+    boxes: Vec<BoxColours>,
     /// One box kept of this many.
     stride: u32,
     /// Boxes passed over since the last one kept.
@@ -138,7 +187,7 @@ struct Samples {
 }
 
 impl Samples {
-    fn push(&mut self, colours: Vec<Lab>, capacity: usize) {
+    fn push(&mut self, colours: BoxColours, capacity: usize) {
         if self.skipped + 1 < self.stride.max(1) {
             self.skipped += 1;
             return;
@@ -181,15 +230,16 @@ impl TeamClassifier {
         self.tracks.remove(&track_id);
     }
 
-    /// Clusters the tracks with enough samples into two teams. Costs a pass over the pixels
-    /// kept per track and a few passes over the tracks, whatever the number of frames seen.
+    /// Clusters the tracks with enough samples into two teams. Costs a pass over the binned
+    /// boxes kept per track and a few passes over the tracks, whatever the number of frames
+    /// seen.
     pub fn assign(&self) -> TeamAssignment {
         let tracks: Vec<(u32, Histogram, f32)> = self
             .tracks
             .iter()
             .filter(|(_, samples)| samples.boxes.len() >= self.settings.min_samples.max(1))
             .map(|(&id, samples)| {
-                let shares = histogram(samples.boxes.iter().flatten().copied());
+                let shares = Tally::of(samples.boxes.iter()).shares();
                 (id, shares.map(f32::sqrt), samples.boxes.len() as f32)
             })
             .collect();
@@ -227,17 +277,23 @@ impl TeamClassifier {
     /// Each cluster's kit colour: the mean of its tracks' pixels in the bins where its share
     /// is [`OWN`] times the other cluster's or more (all its pixels, if there are none such).
     fn kits(&self, tracks: &[(u32, Histogram, f32)], clusters: &[usize]) -> [Lab; 2] {
-        let pixels = |k: usize| {
-            tracks
-                .iter()
-                .zip(clusters)
-                .filter(move |&(_, &c)| c == k)
-                .flat_map(|((id, _, _), _)| self.tracks[id].boxes.iter().flatten().copied())
+        let tally = |k: usize| {
+            Tally::of(
+                tracks
+                    .iter()
+                    .zip(clusters)
+                    .filter(|&(_, &c)| c == k)
+                    .flat_map(|((id, _, _), _)| self.tracks[id].boxes.iter()),
+            )
         };
-        let shares = [histogram(pixels(0)), histogram(pixels(1))];
+        let tallies = [tally(0), tally(1)];
+        let shares = [tallies[0].shares(), tallies[1].shares()];
         [0, 1].map(|k| {
-            let own = pixels(k).filter(|&c| shares[k][bin(c)] > OWN * shares[1 - k][bin(c)]);
-            mean(own).or_else(|| mean(pixels(k))).unwrap_or_default()
+            let own = |b: usize| shares[k][b] > OWN * shares[1 - k][b];
+            tallies[k]
+                .mean(own)
+                .or_else(|| tallies[k].mean(|_| true))
+                .unwrap_or_default()
         })
     }
 
@@ -248,27 +304,29 @@ impl TeamClassifier {
     }
 }
 
-/// The torso region's sample grid, or `None` when the box is too small, not finite or outside
-/// the frame.
-fn torso_colours(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<Vec<Lab>> {
+/// The torso region's sample grid, binned, or `None` when the box is too small, not finite or
+/// outside the frame.
+fn torso_colours(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<BoxColours> {
     if b.height() < min_height.max(1.0) {
         return None;
     }
-    let samples = grid_pixels(frame, b, TORSO_ROWS, TORSO_COLUMNS, GRID)?;
-    Some(samples.map(lab_from_srgb).collect())
-}
-
-/// The share of the colours in each bin (all zero for no colours).
-fn histogram(colours: impl Iterator<Item = Lab>) -> Histogram {
-    let mut counts = [0.0f32; BINS];
-    for c in colours {
-        counts[bin(c)] += 1.0;
+    let mut binned: BoxColours = Vec::new();
+    for colour in grid_pixels(frame, b, TORSO_ROWS, TORSO_COLUMNS, GRID)?.map(lab_from_srgb) {
+        let b = bin(colour);
+        let at = match binned.iter().position(|&(k, _, _)| k == b) {
+            Some(at) => at,
+            None => {
+                binned.push((b, 0.0, [0.0; 3]));
+                binned.len() - 1
+            }
+        };
+        let (_, n, sum) = &mut binned[at];
+        *n += 1.0;
+        for (s, v) in sum.iter_mut().zip(colour) {
+            *s += v;
+        }
     }
-    let total: f32 = counts.iter().sum();
-    if total > 0.0 {
-        counts.iter_mut().for_each(|n| *n /= total);
-    }
-    counts
+    Some(binned)
 }
 
 /// How much each bin tells the teams apart, from how many tracks show it (a share of
@@ -304,12 +362,6 @@ fn weighted(h: &Histogram, weights: &Histogram) -> Histogram {
     }
     w.iter_mut().for_each(|v| *v /= norm);
     w
-}
-
-/// The mean colour, or `None` for no colours.
-fn mean(colours: impl Iterator<Item = Lab>) -> Option<Lab> {
-    let points: Vec<(Lab, f32)> = colours.map(|c| (c, 1.0)).collect();
-    weighted_mean(points.iter())
 }
 
 fn distance2<const N: usize>(a: &[f32; N], b: &[f32; N]) -> f32 {
