@@ -17,6 +17,7 @@ use netball_server::simulate::truth::{self, ObjectClass};
 use netball_shared::ObjectKind;
 use netball_shared::events::{Event, EventKind};
 use netball_shared::result::AnalysisResult;
+use netball_shared::rules::Rule;
 use serde::Serialize;
 
 #[derive(Args)]
@@ -165,7 +166,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
             let last = f.evidence.last().map_or(f.frame, |e| e.frame);
             Some(ScoredEvent {
                 until: Some(last.max(f.frame + (f.duration * f64::from(fps)).round() as u64)),
-                ..ScoredEvent::new(EventClass::of_rule(f.rule), f.frame, track)
+                ..ScoredEvent::new(EventClass::Rule(f.rule), f.frame, track)
             })
         }))
         .collect();
@@ -215,13 +216,13 @@ fn truth_scored(e: &TruthEvent, fps: f64) -> Vec<ScoredEvent> {
             end,
             ..
         } => {
-            let class = match violation {
-                ViolationKind::Offside => EventClass::Offside,
-                ViolationKind::ThreeSeconds => EventClass::ThreeSeconds,
-                ViolationKind::OverAThird => EventClass::OverAThird,
-                ViolationKind::Obstruction => EventClass::Obstruction,
-                ViolationKind::Breaking => EventClass::Breaking,
-            };
+            let class = EventClass::Rule(match violation {
+                ViolationKind::Offside => Rule::Offside,
+                ViolationKind::ThreeSeconds => Rule::ThreeSeconds,
+                ViolationKind::OverAThird => Rule::OverAThird,
+                ViolationKind::Obstruction => Rule::Obstruction,
+                ViolationKind::Breaking => Rule::Breaking,
+            });
             let until = e.frame.max((end * fps).round() as u64);
             return vec![ScoredEvent {
                 until: Some(until),
@@ -230,7 +231,10 @@ fn truth_scored(e: &TruthEvent, fps: f64) -> Vec<ScoredEvent> {
         }
         TruthKind::OutOfCourt { player, .. } => {
             // No last toucher: no track is ever that person.
-            (EventClass::OutOfCourt, player.unwrap_or(u32::MAX))
+            (
+                EventClass::Rule(Rule::OutOfCourt),
+                player.unwrap_or(u32::MAX),
+            )
         }
         _ => return Vec::new(),
     };

@@ -21,9 +21,8 @@ use netball_shared::rules::Rule;
 use serde::Serialize;
 
 /// The kinds of event scored (`NETBALL.md`, "Events the analysis produces"), and the rules
-/// broken (a flag, against the truth's violation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// broken (a flag, against the truth's violation). Serialised by [`EventClass::name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EventClass {
     /// A player gains the ball, however.
     Possession,
@@ -33,32 +32,23 @@ pub enum EventClass {
     Miss,
     /// A teammate's pass caught inside the catcher's attacking goal circle.
     Feed,
-    Offside,
-    ThreeSeconds,
-    OverAThird,
-    Breaking,
-    /// The centre pass caught outside the centre third.
-    CentrePassReceived,
-    Obstruction,
-    OutOfCourt,
+    Rule(Rule),
 }
 
 impl EventClass {
-    pub const ALL: [EventClass; 13] = [
-        EventClass::Possession,
-        EventClass::Pass,
-        EventClass::Shot,
-        EventClass::Goal,
-        EventClass::Miss,
-        EventClass::Feed,
-        EventClass::Offside,
-        EventClass::ThreeSeconds,
-        EventClass::OverAThird,
-        EventClass::Breaking,
-        EventClass::CentrePassReceived,
-        EventClass::Obstruction,
-        EventClass::OutOfCourt,
-    ];
+    /// Every class, the events first.
+    pub fn all() -> impl Iterator<Item = EventClass> {
+        [
+            EventClass::Possession,
+            EventClass::Pass,
+            EventClass::Shot,
+            EventClass::Goal,
+            EventClass::Miss,
+            EventClass::Feed,
+        ]
+        .into_iter()
+        .chain(Rule::ALL.map(EventClass::Rule))
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -68,33 +58,21 @@ impl EventClass {
             EventClass::Goal => "goal",
             EventClass::Miss => "miss",
             EventClass::Feed => "feed",
-            EventClass::Offside => "offside",
-            EventClass::ThreeSeconds => "three_seconds",
-            EventClass::OverAThird => "over_a_third",
-            EventClass::Breaking => "breaking",
-            EventClass::CentrePassReceived => "centre_pass_received",
-            EventClass::Obstruction => "obstruction",
-            EventClass::OutOfCourt => "out_of_court",
-        }
-    }
-
-    /// The class of a rule's flags.
-    pub fn of_rule(rule: Rule) -> Self {
-        match rule {
-            Rule::Offside => EventClass::Offside,
-            Rule::ThreeSeconds => EventClass::ThreeSeconds,
-            Rule::OverAThird => EventClass::OverAThird,
-            Rule::Breaking => EventClass::Breaking,
-            Rule::CentrePassReceived => EventClass::CentrePassReceived,
-            Rule::Obstruction => EventClass::Obstruction,
-            Rule::OutOfCourt => EventClass::OutOfCourt,
+            EventClass::Rule(rule) => rule.name(),
         }
     }
 
     /// Whether the class is a rule broken: those last a while, and a flag is one with the
     /// truth's violation when their spans meet.
     fn is_rule(self) -> bool {
-        self >= EventClass::Offside
+        matches!(self, EventClass::Rule(_))
+    }
+}
+
+/// By name: the report's JSON keys its scores by class.
+impl Serialize for EventClass {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 
@@ -181,7 +159,7 @@ pub fn event_scores(
     person: impl Fn(u64, u32) -> Option<u32>,
 ) -> BTreeMap<EventClass, KindScores> {
     let mut scores = BTreeMap::new();
-    for class in EventClass::ALL {
+    for class in EventClass::all() {
         let t: Vec<&ScoredEvent> = truth.iter().filter(|e| e.class == class).collect();
         let f: Vec<&ScoredEvent> = found.iter().filter(|e| e.class == class).collect();
         let mut pairs: Vec<(u64, u64, usize, usize)> = Vec::new();
@@ -297,14 +275,16 @@ mod tests {
     fn a_flag_matches_a_violation_whose_span_it_meets() {
         let span = |frame, until| ScoredEvent {
             until: Some(until),
-            ..ev(EventClass::Obstruction, frame, 1)
+            ..ev(EventClass::Rule(Rule::Obstruction), frame, 1)
         };
         // Truth 100-130. Flags: 120-140 meets it; 140-150 is 10 frames after; 200-210 far.
         let truth = [span(100, 130)];
         let found = [span(140, 150), span(120, 140), span(200, 210)];
-        let s = event_scores(&truth, &found, 5, |_, _| Some(1))[&EventClass::Obstruction];
+        let s =
+            event_scores(&truth, &found, 5, |_, _| Some(1))[&EventClass::Rule(Rule::Obstruction)];
         assert_eq!((s.truth, s.found, s.matched), (1, 3, 1));
-        let late = event_scores(&truth, &found[..1], 12, |_, _| None)[&EventClass::Obstruction];
+        let late = event_scores(&truth, &found[..1], 12, |_, _| None)
+            [&EventClass::Rule(Rule::Obstruction)];
         assert_eq!(late.matched, 1);
     }
 }

@@ -90,6 +90,31 @@ pub enum Rule {
     OutOfCourt,
 }
 
+impl Rule {
+    pub const ALL: [Rule; 7] = [
+        Rule::Offside,
+        Rule::ThreeSeconds,
+        Rule::OverAThird,
+        Rule::Breaking,
+        Rule::CentrePassReceived,
+        Rule::Obstruction,
+        Rule::OutOfCourt,
+    ];
+
+    /// The name used in the result document.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Offside => "offside",
+            Rule::ThreeSeconds => "three_seconds",
+            Rule::OverAThird => "over_a_third",
+            Rule::Breaking => "breaking",
+            Rule::CentrePassReceived => "centre_pass_received",
+            Rule::Obstruction => "obstruction",
+            Rule::OutOfCourt => "out_of_court",
+        }
+    }
+}
+
 /// A rule broken: when, by whom, where, and the frames that show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Flag {
@@ -193,6 +218,21 @@ impl Flag {
             duration: last.time - first.time,
             players,
             evidence,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_named_as_the_result_document_names_them() {
+        for rule in Rule::ALL {
+            assert_eq!(
+                serde_json::to_string(&rule).unwrap(),
+                format!("\"{}\"", rule.name())
+            );
         }
     }
 }
