@@ -136,6 +136,14 @@ impl CourtDimensions {
         (0.0..=self.length).contains(&p.x) && (0.0..=self.width).contains(&p.y)
     }
 
+    /// How far `p` is outside the court, in metres (0 on it).
+    pub fn distance_outside(&self, p: CourtPoint) -> f32 {
+        p.distance(CourtPoint::new(
+            p.x.clamp(0.0, self.length),
+            p.y.clamp(0.0, self.width),
+        ))
+    }
+
     /// Whether `p` is inside an end's goal circle (its line included).
     pub fn in_goal_circle(&self, p: CourtPoint, end: End) -> bool {
         self.contains(p) && p.distance(self.goal_line_midpoint(end)) <= self.goal_circle_radius
@@ -164,6 +172,16 @@ mod tests {
         let [a, b] = d.transverse_lines();
         assert!((a - 10.1667).abs() < 1e-3 && (b - 20.3333).abs() < 1e-3);
         assert_eq!(d.centre(), CourtPoint::new(15.25, 7.625));
+    }
+
+    #[test]
+    fn distance_outside_is_zero_on_the_court_and_to_the_nearest_edge_off_it() {
+        let d = CourtDimensions::default();
+        assert_eq!(d.distance_outside(d.centre()), 0.0);
+        assert!((d.distance_outside(CourtPoint::new(5.0, -1.5)) - 1.5).abs() < 1e-6);
+        // Beyond a corner: to the corner.
+        let beyond = CourtPoint::new(d.length + 3.0, d.width + 4.0);
+        assert!((d.distance_outside(beyond) - 5.0).abs() < 1e-5);
     }
 
     #[test]

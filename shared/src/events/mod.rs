@@ -215,11 +215,7 @@ const CENTRE_SLACK_M: f32 = 0.5;
 const OFF_COURT_SLACK_M: f32 = 0.3;
 
 fn off_court(court: &CourtDimensions, p: CourtPoint) -> bool {
-    let (dx, dy) = (
-        (-p.x).max(p.x - court.length).max(0.0),
-        (-p.y).max(p.y - court.width).max(0.0),
-    );
-    dx.hypot(dy) > OFF_COURT_SLACK_M
+    court.distance_outside(p) > OFF_COURT_SLACK_M
 }
 
 /// The most holds between a goal and the centre pass (the ball thrown back to the C, or handed

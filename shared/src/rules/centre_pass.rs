@@ -88,13 +88,15 @@ pub fn centre_pass_received(
         let Some(catch) = after.find(|n| matches!(n.kind, EventKind::Possession { .. })) else {
             continue;
         };
-        let (Some(at), EventKind::Possession { player, .. }) = (catch.at, &catch.kind) else {
+        let (Some(caught), EventKind::Possession { player, .. }) =
+            (Footing::of_event(catch), &catch.kind)
+        else {
             continue;
         };
         if player.track != receiver.track {
             continue;
         }
-        let outside = (low - at.x).max(at.x - high);
+        let outside = (low - caught.at.x).max(caught.at.x - high);
         if outside > settings.tolerance_m {
             flags.push(Flag {
                 rule: Rule::CentrePassReceived,
@@ -102,11 +104,7 @@ pub fn centre_pass_received(
                 time: catch.time,
                 duration: 0.0,
                 players: vec![c.track, receiver.track],
-                evidence: vec![Footing {
-                    frame: catch.frame,
-                    time: catch.time,
-                    at,
-                }],
+                evidence: vec![caught],
             });
         }
     }
@@ -146,14 +144,7 @@ pub fn breaking(
             .filter_map(|track| {
                 let feet: Vec<Footing> = window
                     .iter()
-                    .filter_map(|s| {
-                        let at = s.player(track)?.court?;
-                        Some(Footing {
-                            frame: s.frame,
-                            time: s.time,
-                            at,
-                        })
-                    })
+                    .filter_map(|s| Footing::of_track(s, track))
                     .collect();
                 let set_off = set_off(&feet, settings)?;
                 // Only a player waiting outside the centre third can break.

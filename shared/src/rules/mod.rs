@@ -50,6 +50,31 @@ pub struct Role {
     pub attacking: End,
 }
 
+impl Footing {
+    /// A court point seen in `scene`.
+    pub fn in_scene(scene: &Scene, at: CourtPoint) -> Self {
+        Self {
+            frame: scene.frame,
+            time: scene.time,
+            at,
+        }
+    }
+
+    /// Where `track`'s feet were in `scene`, if she was seen there and the court is calibrated.
+    pub fn of_track(scene: &Scene, track: u32) -> Option<Self> {
+        Some(Self::in_scene(scene, scene.player(track)?.court?))
+    }
+
+    /// Where an event's player's feet were at the event, if the court is calibrated.
+    pub fn of_event(e: &Event) -> Option<Self> {
+        Some(Self {
+            frame: e.frame,
+            time: e.time,
+            at: e.at?,
+        })
+    }
+}
+
 /// A player whose role is known, and where her feet were.
 #[derive(Clone, Copy, Debug)]
 pub struct PlayerTrack<'a> {
@@ -182,11 +207,9 @@ fn offside_in(
             .filter(|p| roles.contains_key(&p.track))
         {
             if let Some(at) = p.court {
-                feet.entry(p.track).or_default().push(Footing {
-                    frame: scene.frame,
-                    time: scene.time,
-                    at,
-                });
+                feet.entry(p.track)
+                    .or_default()
+                    .push(Footing::in_scene(scene, at));
             }
         }
     }

@@ -70,12 +70,8 @@ pub fn obstruction(
                 if kit == team {
                     continue;
                 }
-                let footing = Footing {
-                    frame: scene.frame,
-                    time: scene.time,
-                    at,
-                };
-                close.see(p.track, footing, at.distance(feet) < settings.distance_m);
+                let near = at.distance(feet) < settings.distance_m;
+                close.see(p.track, Footing::in_scene(scene, at), near);
             }
         }
         flags.extend(

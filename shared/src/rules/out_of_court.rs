@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::stays::Stays;
 use super::{Flag, Footing, Rule};
 use crate::camera::ImageToCourt;
-use crate::court::{CourtDimensions, CourtPoint};
+use crate::court::CourtDimensions;
 use crate::events::{Event, EventKind, Gain, Scene};
 use crate::track::BallPoint;
 
@@ -39,13 +39,6 @@ impl Default for OutOfCourtSettings {
             max_gap_s: 0.3,
         }
     }
-}
-
-/// How far outside the court `p` is, in metres (0 inside).
-fn outside(court: &CourtDimensions, p: CourtPoint) -> f32 {
-    let dx = (-p.x).max(p.x - court.length).max(0.0);
-    let dy = (-p.y).max(p.y - court.width).max(0.0);
-    dx.hypot(dy)
 }
 
 /// The flags for balls out of court and holders who stepped out, among `events` (in time
@@ -112,15 +105,7 @@ pub fn out_of_court(
                 time: until,
                 duration: throw_in.time - until,
                 players: vec![player.track],
-                evidence: throw_in
-                    .at
-                    .map(|at| Footing {
-                        frame: throw_in.frame,
-                        time: throw_in.time,
-                        at,
-                    })
-                    .into_iter()
-                    .collect(),
+                evidence: Footing::of_event(throw_in).into_iter().collect(),
             });
         } else {
             flags.push(Flag::spanning(Rule::OutOfCourt, vec![player.track], landed));
@@ -157,7 +142,7 @@ fn landed_outside(
         let Some(at) = to_court.map(floor) else {
             continue;
         };
-        if outside(court, at) > settings.margin_m {
+        if court.distance_outside(at) > settings.margin_m {
             out.push(Footing {
                 frame: b.frame,
                 time: tb,
@@ -187,13 +172,9 @@ fn stepped_out(
     let to = scenes.partition_point(|s| s.frame <= until_frame);
     let mut stays = Stays::new(settings.max_gap_s, settings.persistence_s);
     for s in &scenes[from..to.max(from)] {
-        if let Some(at) = s.player(player.track).and_then(|p| p.court) {
-            let footing = Footing {
-                frame: s.frame,
-                time: s.time,
-                at,
-            };
-            stays.see((), footing, outside(court, at) > settings.margin_m);
+        if let Some(footing) = Footing::of_track(s, player.track) {
+            let out = court.distance_outside(footing.at) > settings.margin_m;
+            stays.see((), footing, out);
         }
     }
     stays
@@ -208,6 +189,7 @@ mod tests {
     use super::*;
     use crate::BoundingBox;
     use crate::camera::Homography;
+    use crate::court::CourtPoint;
     use crate::events::{Player, ScenePlayer};
     use crate::track::BallSource;
 

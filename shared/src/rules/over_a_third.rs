@@ -52,29 +52,18 @@ pub fn over_a_third(
             if matches!((player.team, receiver.team), (Some(a), Some(b)) if a != b) {
                 return None;
             }
-            let thrown = e.at?;
+            let thrown = Footing::of_event(e)?;
             let catch = events[i + 1..].iter().find(|n| {
                 matches!(n.kind, EventKind::Possession { player, .. } if player.track == receiver.track)
             })?;
-            let caught = catch.at?;
-            beyond(thrown, caught).then(|| Flag {
+            let caught = Footing::of_event(catch)?;
+            beyond(thrown.at, caught.at).then(|| Flag {
                 rule: Rule::OverAThird,
                 frame: e.frame,
                 time: e.time,
                 duration: catch.time - e.time,
                 players: vec![player.track, receiver.track],
-                evidence: vec![
-                    Footing {
-                        frame: e.frame,
-                        time: e.time,
-                        at: thrown,
-                    },
-                    Footing {
-                        frame: catch.frame,
-                        time: catch.time,
-                        at: caught,
-                    },
-                ],
+                evidence: vec![thrown, caught],
             })
         })
         .collect()

@@ -68,14 +68,7 @@ pub fn three_seconds(
                 players: vec![player.track],
                 evidence: held
                     .iter()
-                    .filter_map(|s| {
-                        let at = s.player(player.track)?.court?;
-                        Some(Footing {
-                            frame: s.frame,
-                            time: s.time,
-                            at,
-                        })
-                    })
+                    .filter_map(|s| Footing::of_track(s, player.track))
                     .collect(),
             })
         })
