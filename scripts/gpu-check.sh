@@ -12,19 +12,31 @@
 # Exits non-zero when the f32 GPU output disagrees with the CPU or an analysis fails.
 #
 # Settings (environment):
-#   GPU_CHECK_PARTS     which parts to run, comma-separated: bench, analyze (default: both)
+#   GPU_CHECK_PARTS     which parts to run, comma-separated: bench, analyze, tune, profile
+#                       (default: bench,analyze)
+#   GPU_CHECK_TUNE      tune and profile: the configurations, precision:scale:batch, comma-separated
+#                       (default f16:s:32,f32:s:32). `tune` times each twice from an empty
+#                       autotune cache (the first run tunes, the second must find the results on
+#                       disk) and writes tune.md; `profile` logs every kernel's GPU time once
+#                       tuned and writes profile-<config>.md, the time per kernel name. Meant
+#                       for a binary built with Burn's `autotune` feature.
+#   GPU_CHECK_TUNE_TIMEOUT  seconds each of those runs may take (default 240)
 #   GPU_CHECK_SECONDS   timed seconds per bench configuration (default 2)
 #   GPU_CHECK_BATCHES   analyze's batch sizes, comma-separated (default 8,32)
 #   GPU_CHECK_CLIPS     clips as resolution:duration, comma-separated
 #                       (default 1920x1080:20s,3840x2160:8s)
 #   GPU_CHECK_DEVICE    analyze's --device (default gpu; cpu only to try the script out)
 set -uo pipefail
-bin=$1 weights=$2 images_dir=$3 out=$4
+mkdir -p "$4"
+# Absolute paths: the tune and profile runs work in their own directory.
+bin=$(realpath "$1") weights=$(realpath "$2") images_dir=$(realpath "$3") out=$(realpath "$4")
 parts=${GPU_CHECK_PARTS:-bench,analyze}
 seconds=${GPU_CHECK_SECONDS:-2}
 batches=${GPU_CHECK_BATCHES:-8,32}
 clips=${GPU_CHECK_CLIPS:-1920x1080:20s,3840x2160:8s}
 device=${GPU_CHECK_DEVICE:-gpu}
+tune_timeout=${GPU_CHECK_TUNE_TIMEOUT:-240}
+GPU_CHECK_TUNE=${GPU_CHECK_TUNE:-f16:s:32,f32:s:32}
 mkdir -p "$out"
 images=("$images_dir"/*.png)
 wants() { [[ ",$parts," == *",$1,"* ]]; }
@@ -88,6 +100,74 @@ PY
   done
   cat "$out/analyze.md"
   rm -rf "$work"
+fi
+
+if wants tune || wants profile; then
+  # CubeCL reads cubecl.toml from the working directory; with no Cargo.toml above it, the
+  # autotune cache lives in the user cache directory, emptied here so the first run tunes.
+  tune_dir=$(mktemp -d)
+  export XDG_CACHE_HOME=$tune_dir/cache
+  tune_bench() { # time-limit precision scale batch seconds
+    (cd "$tune_dir" && timeout "$1" "$bin" bench --device gpu --precision "$2" --scales "$3" \
+      --batches "$4" --no-baseline --weights "$weights" --images "${images[@]}" --seconds "$5")
+  }
+  echo "| precision | scale | batch | run | wall s | warm-up s | img/s |" > "$out/tune.md"
+  echo "|---|---|---:|---|---:|---:|---:|" >> "$out/tune.md"
+  # One configuration at a time, tuned, then found in the cache, then profiled: whatever a
+  # time limit cuts off, the configurations before it are complete.
+  for config in ${GPU_CHECK_TUNE//,/ }; do
+    IFS=: read -r precision scale batch <<< "$config"
+    name="$precision-$scale-$batch"
+    runs=(); wants tune && runs=(cold cached)
+    for run in "${runs[@]}"; do
+      log="$out/tune-$name-$run.md"
+      # Autotune's log names the kernel it picked for each shape.
+      printf '[autotune.logger]\nlevel = "minimal"\nfile = "%s"\n' \
+        "$out/autotune-$name-$run.log" > "$tune_dir/cubecl.toml"
+      start=$(date +%s%N)
+      tune_bench "$tune_timeout" "$precision" "$scale" "$batch" 2 > "$log" 2>&1 \
+        || echo "tune $config $run failed"
+      wall=$(awk "BEGIN { printf \"%.1f\", ($(date +%s%N) - $start) / 1e9 }")
+      # The throughput row: | scale | weights | batch | img/s | ms/img | warm-up s | ...
+      row=$(grep -E "^\| $scale \| (real|random) \| $batch \|" "$log" | head -1)
+      ips=$(echo "$row" | awk -F'|' '{gsub(/ /,"",$5); print $5}')
+      warm=$(echo "$row" | awk -F'|' '{gsub(/ /,"",$7); print $7}')
+      echo "| $precision | $scale | $batch | $run | $wall | ${warm:--} | ${ips:--} |" \
+        | tee -a "$out/tune.md"
+    done
+    rm -f "$tune_dir/cubecl.toml"
+    wants profile || continue
+    cat > "$tune_dir/cubecl.toml" <<TOML
+[profiling.logger]
+level = "basic"
+file = "$tune_dir/profile-$name.log"
+append = false
+TOML
+    tune_bench "$tune_timeout" "$precision" "$scale" "$batch" 1 \
+      > "$out/profile-$name.bench.md" 2>&1 || echo "profile $config failed"
+    rm -f "$tune_dir/cubecl.toml"
+    python3 - "$tune_dir/profile-$name.log" > "$out/profile-$name.md" <<'PY'
+import re, sys
+from collections import defaultdict
+units = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1e3}
+total, count = defaultdict(float), defaultdict(int)
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r"\|\s*([0-9.]+)(ns|µs|us|ms|s)\s*\|\s*(.+)$", line)
+    if not m:
+        continue
+    # Kernel names carry their shapes and types after the first '<' or '('.
+    name = re.split(r"[<(]", m.group(3).strip())[0].strip()
+    total[name] += float(m.group(1)) * units[m.group(2)]
+    count[name] += 1
+grand = sum(total.values()) or 1.0
+print(f"kernel GPU time over the whole run (warm-up, agreement check and timing): {grand:.1f} ms\n")
+print("| kernel | launches | ms | share |")
+print("|---|---:|---:|---:|")
+for name, ms in sorted(total.items(), key=lambda kv: -kv[1])[:40]:
+    print(f"| {name} | {count[name]} | {ms:.1f} | {100 * ms / grand:.1f}% |")
+PY
+    head -25 "$out/profile-$name.md"
+  done
 fi
 
 kill $sampler 2>/dev/null

@@ -140,10 +140,14 @@ pub fn agreement(reference: &[Detection], candidate: &[Detection]) -> Agreement 
     }
 }
 
-/// Images per second at one batch size.
+/// Images per second at one batch size, and what the first batches cost before it.
 #[derive(Clone, Copy, Debug)]
 pub struct Throughput {
     pub images_per_second: f64,
+    /// Wall time of the two untimed batches: on a GPU that is kernel compilation and, with
+    /// autotuning, the tuning itself (or its lookup in the persistent cache), which a server
+    /// pays once per shape and a browser once per page.
+    pub warm_up: Duration,
 }
 
 impl Throughput {
@@ -162,9 +166,11 @@ pub fn throughput(
     budget: Duration,
 ) -> Throughput {
     let x = Tensor::cat(vec![input.clone(); batch], 0);
+    let warm_up = Instant::now();
     for _ in 0..2 {
         placed.forward(x.clone());
     }
+    let warm_up = warm_up.elapsed();
     let start = Instant::now();
     let mut timed = 0;
     while timed < 3 || start.elapsed() < budget {
@@ -173,6 +179,7 @@ pub fn throughput(
     }
     Throughput {
         images_per_second: (timed * batch) as f64 / start.elapsed().as_secs_f64(),
+        warm_up,
     }
 }
 

@@ -132,9 +132,9 @@ pub fn run(args: BenchArgs) -> Result<()> {
         px = info.input_size
     );
     println!(
-        "| scale | weights | batch | device img/s | device ms/img | CPU img/s | device / CPU |"
+        "| scale | weights | batch | device img/s | device ms/img | device warm-up s | CPU img/s | device / CPU |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
     for &scale in &args.scales {
         let real = scale == info.scale;
         let (on_device, on_cpu) = if real {
@@ -167,11 +167,12 @@ pub fn run(args: BenchArgs) -> Result<()> {
                 None => ("-".into(), "-".into()),
             };
             println!(
-                "| {} | {} | {batch} | {:.1} | {:.2} | {cpu_ips} | {ratio} |",
+                "| {} | {} | {batch} | {:.1} | {:.2} | {:.1} | {cpu_ips} | {ratio} |",
                 scale.letter(),
                 if real { "real" } else { "random" },
                 dev.images_per_second,
                 dev.ms_per_image(),
+                dev.warm_up.as_secs_f64(),
             );
         }
     }

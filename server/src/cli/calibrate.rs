@@ -213,8 +213,9 @@ fn read_frame(input: &Path, at: Option<f64>) -> Result<Frame> {
         }
         #[cfg(not(feature = "video"))]
         MediaKind::Video => bail!(
-            "{}: this build reads images only (video needs the `video` feature)",
-            input.display()
+            "{}: this build reads images only (video needs the `video` feature), not a frame at {:?} s",
+            input.display(),
+            at
         ),
     }
 }

@@ -10,6 +10,7 @@ mod detect;
 mod eval;
 mod model;
 mod options;
+#[cfg(feature = "video")]
 mod roles;
 mod serve;
 #[cfg(feature = "video")]
