@@ -91,6 +91,10 @@ pub struct AnalyzeArgs {
     /// ByteTrack: frames a lost track is kept to be found again.
     #[arg(long, default_value_t = ByteTrackSettings::default().lost_frames)]
     track_lost: u32,
+    /// Longest gap (analysed frames) in a track filled with interpolated boxes once the track
+    /// is matched again; 0 fills none. At most the identity lag.
+    #[arg(long, default_value_t = ByteTrackSettings::default().fill_gaps)]
+    fill_gaps: u32,
     /// The camera's floor map from `netball calibrate` (its JSON): puts each track's feet on
     /// the court, in result.json and tracks.csv. One view for every video given.
     #[arg(long)]
@@ -150,6 +154,7 @@ impl AnalyzeArgs {
                 low_score: self.track_low,
                 new_track_score: self.track_new,
                 lost_frames: self.track_lost,
+                fill_gaps: self.fill_gaps,
                 ..ByteTrackSettings::default()
             },
             ball: BallTrackerSettings::default(),

@@ -5,7 +5,8 @@
 //! Tracked frames are held back for `identity_lag` frames before they go on: when the tracker
 //! finds an identity was wrong (two tracks that exchanged players while they overlapped, a lost
 //! player found again by her bib), the held frames are corrected too, and the kit colours and
-//! summaries are gathered from corrected frames only.
+//! summaries are gathered from corrected frames only. A track matched again after a short gap
+//! has the held frames of the gap filled with interpolated boxes.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroU32;
@@ -20,7 +21,7 @@ use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummar
 use netball_shared::rules::{Role, RuleSettings, match_flags, roles_from_reads};
 use netball_shared::stats::match_stats;
 use netball_shared::track::{
-    Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, TeamClassifier,
+    Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, TeamClassifier, Track, fill_gaps,
 };
 use netball_shared::{Detection, Frame, ObjectKind};
 
@@ -64,6 +65,8 @@ pub struct Tracking {
     to_court: Option<ImageToCourt>,
     held: VecDeque<Held>,
     lag: usize,
+    /// Longest gap filled between two sightings of a track, in analysed frames.
+    fill_gaps: usize,
     video_size: (u32, u32),
     /// Frames passed on so far.
     passed: usize,
@@ -104,6 +107,7 @@ impl Tracking {
             to_court: floor.as_ref().and_then(Homography::to_court),
             held: VecDeque::new(),
             lag: settings.identity_lag as usize,
+            fill_gaps: settings.people.fill_gaps as usize,
             video_size,
             passed: 0,
         })
@@ -187,6 +191,11 @@ impl Tracking {
             frame,
             ball,
         });
+        if self.fill_gaps > 0 {
+            let mut window: Vec<&mut Vec<Track>> =
+                self.held.iter_mut().map(|h| &mut h.result.tracks).collect();
+            fill_gaps(&mut window, self.fill_gaps);
+        }
         let mut out = Vec::new();
         while self.held.len() > self.lag {
             if let Some(held) = self.held.pop_front() {
@@ -220,7 +229,8 @@ impl Tracking {
                 .iter()
                 .filter(|t| !self.officials.get(t.class_id).copied().unwrap_or(false))
         };
-        for t in players() {
+        // An interpolated box may hold someone else's kit: colours come from sightings only.
+        for t in players().filter(|t| !t.interpolated) {
             self.teams.observe(t.id, &frame, &t.bbox.scaled(sx, sy));
         }
         self.summaries

@@ -58,6 +58,10 @@ pub struct ByteTrackSettings {
     /// Frames a lost track whose bib was read is kept, to be found again by its bib (it is
     /// matched by its box only for `lost_frames`).
     pub identified_lost_frames: u32,
+    /// Longest gap, in analysed frames, filled with interpolated boxes when a track is matched
+    /// again (see [`super::fill_gaps`]); 0 fills none. Only frames the analysis still holds
+    /// back can be filled, so the identity lag bounds it too.
+    pub fill_gaps: u32,
 }
 
 impl Default for ByteTrackSettings {
@@ -72,6 +76,7 @@ impl Default for ByteTrackSettings {
             appearance_weight: 0.5,
             bib_conflict: 0.2,
             identified_lost_frames: 250,
+            fill_gaps: 25,
         }
     }
 }
@@ -97,6 +102,10 @@ pub struct Track {
     /// The position its bib readings agreed on, once they did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<Position>,
+    /// Not detected in this frame: the box is interpolated between the track's sightings
+    /// before and after (see [`super::fill_gaps`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interpolated: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -358,6 +367,7 @@ impl ByteTrack {
                 court: None,
                 court_px_m: None,
                 position: t.bib.identity(),
+                interpolated: false,
             })
             .collect()
     }

@@ -6,7 +6,8 @@
 //!   two people whose boxes coincide keep their tracks by their dresses, and two tracks that
 //!   swapped people while they overlapped swap back once their looks are seen clearly; the
 //!   letters on bibs ([`crate::bib`]) tell apart players of one team, whose dresses are the
-//!   same, and find a lost player again under her id.
+//!   same, and find a lost player again under her id. A track matched again after a few
+//!   frames' gap has the gap filled with interpolated boxes ([`fill_gaps`]).
 //! - The ball ([`BallTracker`]): one constant-velocity Kalman track through false positives and
 //!   misses, new tracks confirmed over a few frames, short gaps interpolated, streamed with
 //!   memory bounded by the settings rather than the clip.
@@ -18,6 +19,7 @@ mod assign;
 mod ball;
 mod bib_votes;
 mod bytetrack;
+mod gaps;
 mod kalman;
 mod motion;
 #[cfg(test)]
@@ -29,6 +31,7 @@ pub use appearance::Appearance;
 pub use assign::{Assignment, match_by_iou, max_weight_assignment, max_weight_assignment_int};
 pub use ball::{BallPoint, BallSource, BallTracker, BallTrackerSettings};
 pub use bytetrack::{ByteTrack, ByteTrackSettings, Cues, Relabel, Track};
+pub use gaps::fill_gaps;
 pub use kalman::BoxKalman;
 pub(crate) use motion::Motion;
 pub use team::{TeamAssignment, TeamClassifier, TeamLabel, TeamSettings};
