@@ -9,23 +9,8 @@ use std::time::{Duration, Instant};
 
 use burn::tensor::{Device, FloatDType, Tensor};
 use netball_shared::detect::letterbox_batch;
+use netball_shared::model::Precision;
 use netball_shared::{DetectConfig, Detection, Frame, ModelInfo, YoloV8};
-
-/// The float type the network computes in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Precision {
-    F32,
-    F16,
-}
-
-impl Precision {
-    fn dtype(self) -> FloatDType {
-        match self {
-            Precision::F32 => FloatDType::F32,
-            Precision::F16 => FloatDType::F16,
-        }
-    }
-}
 
 /// A model placed on a device in a given precision.
 pub struct Placed {

@@ -507,3 +507,37 @@ fn calibrate_bad_points_fail_clearly() {
         "calibrating",
     );
 }
+
+#[test]
+fn half_precision_on_the_cpu_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = |precision: &'static str| {
+        vec![
+            os("analyze").to_owned(),
+            common::vtest().into_os_string(),
+            os("-o").to_owned(),
+            dir.path().as_os_str().to_owned(),
+            os("--weights").to_owned(),
+            common::best_pt().into_os_string(),
+            os("--device").to_owned(),
+            os("cpu").to_owned(),
+            os("--precision").to_owned(),
+            os(precision).to_owned(),
+            os("--no-cache").to_owned(),
+        ]
+    };
+    let half = args("f16");
+    fails_with(
+        &half.iter().map(|s| s.as_os_str()).collect::<Vec<_>>(),
+        "f16 runs on a GPU only: the CPU computes in f32",
+    );
+    let wrong = args("f64");
+    fails_with(
+        &wrong.iter().map(|s| s.as_os_str()).collect::<Vec<_>>(),
+        "`f64` is not a precision (f32, f16)",
+    );
+    assert!(
+        !dir.path().join("vtest").exists(),
+        "a refused run writes nothing"
+    );
+}

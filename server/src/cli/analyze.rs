@@ -15,6 +15,7 @@ use netball_server::pipeline::{
     self, Cache, Mode, OracleSettings, OutputPaths, RunSettings, Source, expected_frames,
 };
 use netball_shared::camera::FrameCalibration;
+use netball_shared::model::Precision;
 use netball_shared::result::AnalysisSettings;
 use netball_shared::rules::{OffsideSettings, RuleSettings};
 use netball_shared::track::{BallTrackerSettings, ByteTrackSettings, TeamSettings};
@@ -64,6 +65,10 @@ pub struct AnalyzeArgs {
     /// Most frames per model call.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     batch: u16,
+    /// The float type the model computes in: f16 runs autotuned half-precision kernels on a
+    /// GPU's tensor cores (f32 only on the CPU).
+    #[arg(long, default_value_t = Precision::F32)]
+    precision: Precision,
     /// Analyse every n-th frame.
     #[arg(long, default_value_t = NonZeroU32::MIN)]
     stride: NonZeroU32,
@@ -147,6 +152,7 @@ impl AnalyzeArgs {
             detect: DetectConfig {
                 // Low-score detections feed ByteTrack's second round.
                 confidence: self.confidence.min(self.track_low),
+                precision: self.precision,
                 ..DetectConfig::default()
             },
             people: ByteTrackSettings {
@@ -284,6 +290,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         drop(file);
         let device = device::select(args.device)?;
         tracing::info!("running on {}", device.description);
+
         Some(ModelSpec {
             weights,
             classes: args.classes.clone(),
@@ -291,6 +298,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
             batch: NonZeroUsize::new(usize::from(args.batch)).context("--batch is at least 1")?,
             config: DetectConfig {
                 confidence: args.confidence.min(args.track_low),
+                precision: args.precision,
                 ..DetectConfig::default()
             },
             burn_ops: args.baseline,

@@ -8,11 +8,11 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use burn::tensor::Device;
 use clap::Args;
-use netball_server::bench::{Placed, Precision, agreement, relative_l2, throughput};
+use netball_server::bench::{Placed, agreement, relative_l2, throughput};
 use netball_server::device::{self, DeviceChoice};
 use netball_server::{decode, model_import};
 use netball_shared::detect::letterbox_batch;
-use netball_shared::model::YoloV8Config;
+use netball_shared::model::{Precision, YoloV8Config};
 use netball_shared::{DetectConfig, Scale};
 
 #[derive(Args)]
@@ -28,7 +28,7 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
     device: DeviceChoice,
     /// The float type the device computes in (the CPU reference is always f32).
-    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    #[arg(long, default_value_t = Precision::F32)]
     precision: Precision,
     /// Model scales to time (n, s, m, l, x).
     #[arg(long, value_delimiter = ',', default_value = "n,s", value_parser = parse_scale)]

@@ -1,12 +1,12 @@
 //! The detector: a loaded model on a device plus the settings of its pre- and post-processing.
 
-use burn::tensor::Device;
+use burn::tensor::{Device, FloatDType};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{Detection, Letterbox, PreparedInput, decode, letterbox_batch, non_max_suppression};
 use crate::Frame;
-use crate::model::{CpuYolo, ModelError, ModelFile, ModelInfo, YoloV8};
+use crate::model::{CpuYolo, ModelError, ModelFile, ModelInfo, Precision, YoloV8};
 
 /// Post-processing settings. The defaults are Ultralytics' prediction defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,6 +17,9 @@ pub struct DetectConfig {
     pub iou: f32,
     /// Most detections kept per image.
     pub max_detections: usize,
+    /// The float type the network computes in: f16 on a GPU only.
+    #[serde(default)]
+    pub precision: Precision,
 }
 
 impl Default for DetectConfig {
@@ -25,6 +28,7 @@ impl Default for DetectConfig {
             confidence: 0.25,
             iou: 0.7,
             max_detections: 300,
+            precision: Precision::F32,
         }
     }
 }
@@ -61,6 +65,8 @@ pub enum DetectError {
     Model(#[from] ModelError),
     #[error("reading the result back from the device failed: {0}")]
     Readback(String),
+    #[error("{0} runs on a GPU only: the CPU computes in f32")]
+    PrecisionOnCpu(Precision),
 }
 
 /// Runs a model on frames. Works on any Burn device; reads results back asynchronously so the
@@ -101,11 +107,18 @@ impl Detector {
         config: DetectConfig,
         fast_on_cpu: bool,
     ) -> Result<Self, DetectError> {
+        let on_cpu = device == Device::flex();
+        if on_cpu && config.precision != Precision::F32 {
+            return Err(DetectError::PrecisionOnCpu(config.precision));
+        }
         let (info, model) = file.load(&device)?;
-        let network = if fast_on_cpu && device == Device::flex() {
+        let network = if fast_on_cpu && on_cpu {
             Network::Fast(Box::new(CpuYolo::new(&model)))
         } else {
-            Network::Burn(Box::new(model))
+            Network::Burn(Box::new(match config.precision {
+                Precision::F32 => model,
+                half => model.with_float_dtype(half.dtype()),
+            }))
         };
         Ok(Self {
             network,
@@ -152,9 +165,12 @@ impl Detector {
                 return Ok(fast.forward(&values, dims));
             }
         };
-        let out = model.forward(input);
+        let dtype = self.config.precision.dtype();
+        let out = model.forward(input.cast(dtype));
         let [_, _, anchors] = out.dims();
+        // NMS reads f32; for an f32 network both casts change nothing.
         let data = out
+            .cast(FloatDType::F32)
             .into_data_async()
             .await
             .map_err(|e| DetectError::Readback(format!("{e:?}")))?;

@@ -13,6 +13,7 @@ pub mod cpu;
 pub mod file;
 pub mod head;
 pub mod neck;
+pub mod precision;
 pub mod scale;
 pub mod sppf;
 pub mod ultralytics;
@@ -21,5 +22,6 @@ pub mod yolo;
 
 pub use cpu::CpuYolo;
 pub use file::{ModelError, ModelFile, ModelInfo};
+pub use precision::Precision;
 pub use scale::Scale;
 pub use yolo::{YoloV8, YoloV8Config};
