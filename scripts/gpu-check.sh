@@ -10,6 +10,8 @@
 # from it); <images dir> holds the PNG images to compare on (basketball1.png and frames of
 # vtest.avi). Writes bench-*.md, analyze.md, detect-auto.*, gpu.csv and memory.csv to <out dir>.
 # Exits non-zero when the f32 GPU output disagrees with the CPU or an analysis fails.
+# The default build autotunes its GPU kernels and keeps the choices in the user cache directory:
+# the first run of each shape on a card spends minutes tuning (the `tune` part measures it).
 #
 # Settings (environment):
 #   GPU_CHECK_PARTS     which parts to run, comma-separated: bench, analyze, tune, profile
