@@ -68,6 +68,18 @@ impl BoundingBox {
         }
     }
 
+    /// The box a fraction `t` of the way from `self` to `other`, each edge moving linearly:
+    /// what fills a tracked object's gap between two sightings.
+    pub fn lerp(&self, other: &BoundingBox, t: f32) -> Self {
+        let lerp = |p: f32, q: f32| p + (q - p) * t;
+        Self {
+            x1: lerp(self.x1, other.x1),
+            y1: lerp(self.y1, other.y1),
+            x2: lerp(self.x2, other.x2),
+            y2: lerp(self.y2, other.y2),
+        }
+    }
+
     /// Clamps to an image of the given size.
     pub fn clamp(self, width: f32, height: f32) -> Self {
         Self {

@@ -433,15 +433,9 @@ fn best_score(t: &Tentative) -> f32 {
 /// The point at `frame` on the straight line between two sightings (centre and size linear).
 fn interpolate(a: &Sighting, b: &Sighting, frame: u64) -> BallPoint {
     let t = (frame - a.frame) as f32 / (b.frame - a.frame) as f32;
-    let lerp = |p: f32, q: f32| p + (q - p) * t;
     BallPoint {
         frame,
-        bbox: BoundingBox {
-            x1: lerp(a.bbox.x1, b.bbox.x1),
-            y1: lerp(a.bbox.y1, b.bbox.y1),
-            x2: lerp(a.bbox.x2, b.bbox.x2),
-            y2: lerp(a.bbox.y2, b.bbox.y2),
-        },
+        bbox: a.bbox.lerp(&b.bbox, t),
         score: a.score.min(b.score),
         source: BallSource::Interpolated,
     }

@@ -10,7 +10,6 @@
 //! offline. Longer gaps stay empty: over a second, a straight line is a guess.
 
 use super::Track;
-use crate::BoundingBox;
 use crate::court::CourtPoint;
 
 /// Fills the gaps the newest frame's tracks close. `window` holds the tracks of the frames
@@ -55,12 +54,7 @@ fn interpolate(a: &Track, b: &Track, t: f32) -> Track {
     };
     Track {
         id: b.id,
-        bbox: BoundingBox {
-            x1: lerp(a.bbox.x1, b.bbox.x1),
-            y1: lerp(a.bbox.y1, b.bbox.y1),
-            x2: lerp(a.bbox.x2, b.bbox.x2),
-            y2: lerp(a.bbox.y2, b.bbox.y2),
-        },
+        bbox: a.bbox.lerp(&b.bbox, t),
         score: a.score.min(b.score),
         class_id: b.class_id,
         court,
@@ -73,6 +67,7 @@ fn interpolate(a: &Track, b: &Track, t: f32) -> Track {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::BoundingBox;
 
     fn track(id: u32, x: f32, court_x: f32) -> Track {
         Track {
@@ -90,6 +85,17 @@ mod tests {
             position: None,
             interpolated: false,
         }
+    }
+
+    /// Track 7 seen, missed three frames, seen again 40 px to the right.
+    fn gap_of_three() -> Vec<Vec<Track>> {
+        vec![
+            vec![track(7, 0.0, 0.0)],
+            vec![],
+            vec![],
+            vec![],
+            vec![track(7, 40.0, 4.0)],
+        ]
     }
 
     fn fill(frames: &mut [Vec<Track>], max_gap: usize) {
@@ -124,13 +130,7 @@ mod tests {
 
     #[test]
     fn each_frame_of_a_longer_gap_gets_its_share_of_the_way() {
-        let mut frames = vec![
-            vec![track(7, 0.0, 0.0)],
-            vec![],
-            vec![],
-            vec![],
-            vec![track(7, 40.0, 4.0)],
-        ];
+        let mut frames = gap_of_three();
         fill(&mut frames, 3);
         let xs: Vec<f32> = frames[1..4].iter().map(|f| f[0].bbox.x1).collect();
         assert_eq!(xs, [10.0, 20.0, 30.0]);
@@ -139,13 +139,7 @@ mod tests {
 
     #[test]
     fn gaps_longer_than_the_setting_or_the_window_stay_empty() {
-        let mut frames = vec![
-            vec![track(7, 0.0, 0.0)],
-            vec![],
-            vec![],
-            vec![],
-            vec![track(7, 40.0, 4.0)],
-        ];
+        let mut frames = gap_of_three();
         fill(&mut frames, 2);
         assert!(frames[1..4].iter().all(Vec::is_empty));
         // A track the window never saw before (new, or seen before the window) gets nothing.
