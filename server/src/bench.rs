@@ -21,12 +21,8 @@ pub struct Placed {
 
 impl Placed {
     pub fn new(model: YoloV8, device: Device, precision: Precision) -> Self {
-        let model = match precision {
-            Precision::F32 => model,
-            Precision::F16 => model.with_float_dtype(precision.dtype()),
-        };
         Self {
-            model,
+            model: model.with_precision(precision),
             device,
             precision,
         }

@@ -115,10 +115,7 @@ impl Detector {
         let network = if fast_on_cpu && on_cpu {
             Network::Fast(Box::new(CpuYolo::new(&model)))
         } else {
-            Network::Burn(Box::new(match config.precision {
-                Precision::F32 => model,
-                half => model.with_float_dtype(half.dtype()),
-            }))
+            Network::Burn(Box::new(model.with_precision(config.precision)))
         };
         Ok(Self {
             network,

@@ -4,10 +4,10 @@ use burn::module::{Module, ModuleMapper, Param};
 use burn::tensor::{Device, FloatDType, Tensor};
 use serde::{Deserialize, Serialize};
 
-use super::Scale;
 use super::backbone::Backbone;
 use super::head::Head;
 use super::neck::Neck;
+use super::{Precision, Scale};
 
 /// What determines a YOLOv8 network's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +53,14 @@ impl YoloV8 {
     /// precision. Feed it inputs of that type; it returns that type.
     pub fn with_float_dtype(self, dtype: FloatDType) -> Self {
         self.map(&mut CastWeights(dtype))
+    }
+
+    /// The network for computing in `precision`: as loaded (f32) or cast.
+    pub fn with_precision(self, precision: Precision) -> Self {
+        match precision {
+            Precision::F32 => self,
+            half => self.with_float_dtype(half.dtype()),
+        }
     }
 }
 
