@@ -18,7 +18,7 @@ use netball_shared::camera::FrameCalibration;
 use netball_shared::model::Precision;
 use netball_shared::result::AnalysisSettings;
 use netball_shared::rules::{OffsideSettings, RuleSettings};
-use netball_shared::track::{BallTrackerSettings, ByteTrackSettings, TeamSettings};
+use netball_shared::track::{BallTrackerSettings, ByteTrackSettings, StitchSettings, TeamSettings};
 use netball_shared::{DetectConfig, Detector, ModelFile};
 
 use super::options::{parse_duration, progress_bar};
@@ -127,6 +127,13 @@ pub struct AnalyzeArgs {
     /// many frames at the analysed size).
     #[arg(long, default_value_t = 50)]
     identity_lag: u32,
+    /// Do not join tracklets into players at the end (tracklets of one team and bib position
+    /// never seen together).
+    #[arg(long)]
+    no_stitch: bool,
+    /// Analysed frames two tracklets of one player may share and still be joined.
+    #[arg(long, default_value_t = StitchSettings::default().max_overlap)]
+    stitch_overlap: u32,
     /// Do not write the annotated video (annotated.mp4).
     #[arg(long)]
     no_video: bool,
@@ -178,6 +185,10 @@ impl AnalyzeArgs {
             },
             read_bibs: !self.no_bibs,
             identity_lag: self.identity_lag,
+            stitch: StitchSettings {
+                enabled: !self.no_stitch,
+                max_overlap: self.stitch_overlap,
+            },
             events: Default::default(),
         }
     }

@@ -29,7 +29,6 @@ pub(super) fn run(job: Job) -> Result<Finished> {
         cancel,
         ..
     } = job;
-    let classes = tracking.classes().to_vec();
     let mut frames = VideoFrames::open_with(video, decode)?;
     let mut sink = VideoSink::new(video_path, video_fps, video_size);
     std::thread::scope(|s| {
@@ -64,7 +63,7 @@ pub(super) fn run(job: Job) -> Result<Finished> {
             for tracked in passed {
                 clocks[3].time(1, || {
                     sink.frame(&tracked)?;
-                    outputs.frame(&tracked.result, &classes)
+                    outputs.frame(&tracked.result)
                 })?;
                 progress(1);
             }
@@ -73,7 +72,7 @@ pub(super) fn run(job: Job) -> Result<Finished> {
         for tracked in clocks[2].time(0, || tracking.flush()) {
             clocks[3].time(1, || {
                 sink.frame(&tracked)?;
-                outputs.frame(&tracked.result, &classes)
+                outputs.frame(&tracked.result)
             })?;
             progress(1);
         }

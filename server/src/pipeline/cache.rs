@@ -173,6 +173,7 @@ mod tests {
             rules: Default::default(),
             read_bibs: true,
             identity_lag: 50,
+            stitch: Default::default(),
             events: Default::default(),
         };
         let key = |settings: &AnalysisSettings| {

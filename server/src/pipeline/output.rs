@@ -3,10 +3,15 @@
 //! the tracks in MOTChallenge format, the annotated video. What is known only at the end (the
 //! ball's path, the players and their teams, the match events, the metrics) is written when
 //! the run finishes.
+//!
+//! The frames' track ids are final only at the end too, once tracklets of one player are
+//! joined: frames go to a spool file in the output folder as they arrive, and at the end are
+//! copied from it, renamed, into `result.json`, `tracks.csv` and the MOTChallenge file. That
+//! costs one more write and read of the frames, on disk rather than in memory.
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,7 +20,7 @@ use netball_shared::Frame;
 use netball_shared::events::EventKind;
 use netball_shared::result::{FrameResult, ResultHeader, ResultSummary};
 use netball_shared::stats::{MovementSummary, PlayerStats};
-use netball_shared::track::{BallPoint, BallSource, TeamAssignment, TeamLabel};
+use netball_shared::track::{BallPoint, BallSource, Joins, TeamAssignment, TeamLabel};
 
 /// The files of one analysed video, all in one folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,10 +63,15 @@ impl OutputPaths {
     pub fn video(&self) -> PathBuf {
         self.dir.join("annotated.mp4")
     }
+    /// The frames as they arrive, one JSON document a line, until the run ends.
+    fn spool(&self) -> PathBuf {
+        self.dir.join(".frames.partial.jsonl")
+    }
 
-    /// Every file a finished run may write.
-    pub fn files(&self) -> [PathBuf; 9] {
+    /// Every file a run may write.
+    pub fn files(&self) -> [PathBuf; 10] {
         [
+            self.spool(),
             self.result(),
             self.detections(),
             self.tracks(),
@@ -107,9 +117,8 @@ pub struct Outputs {
     paths: OutputPaths,
     json: BufWriter<File>,
     detections: csv::Writer<BufWriter<File>>,
-    tracks: csv::Writer<BufWriter<File>>,
-    mot: BufWriter<File>,
-    frames: u64,
+    spool: BufWriter<File>,
+    classes: Vec<String>,
 }
 
 impl Outputs {
@@ -119,30 +128,21 @@ impl Outputs {
         let mut json = create(&paths.result())?;
         json.write_all(b"{\"header\":")?;
         serde_json::to_writer(&mut json, header)?;
-        json.write_all(b",\n\"frames\":[\n")?;
         let mut detections = csv::Writer::from_writer(create(&paths.detections())?);
         detections.write_record(["frame", "time", "class", "score", "x1", "y1", "x2", "y2"])?;
-        let mut tracks = csv::Writer::from_writer(create(&paths.tracks())?);
-        tracks.write_record([
-            "frame", "time", "track", "class", "score", "x1", "y1", "x2", "y2", "court_x",
-            "court_y",
-        ])?;
-        let mot = create(&paths.mot())?;
+        let spool = create(&paths.spool())?;
         Ok(Self {
             paths,
             json,
             detections,
-            tracks,
-            mot,
-            frames: 0,
+            spool,
+            classes: header.detector.classes().to_vec(),
         })
     }
 
-    pub fn frame(&mut self, frame: &FrameResult, classes: &[String]) -> Result<()> {
-        if self.frames > 0 {
-            self.json.write_all(b",\n")?;
-        }
-        serde_json::to_writer(&mut self.json, frame)?;
+    pub fn frame(&mut self, frame: &FrameResult) -> Result<()> {
+        serde_json::to_writer(&mut self.spool, frame)?;
+        self.spool.write_all(b"\n")?;
         let (n, t) = (frame.frame.to_string(), format!("{:.3}", frame.time));
         for d in &frame.detections {
             let b = d.bbox;
@@ -157,44 +157,81 @@ impl Outputs {
                 &format!("{:.1}", b.y2),
             ])?;
         }
-        for tr in &frame.tracks {
-            let b = tr.bbox;
-            let class = classes.get(tr.class_id).map_or("", String::as_str);
-            let [court_x, court_y] = tr.court.map_or([String::new(), String::new()], |p| {
-                [format!("{:.2}", p.x), format!("{:.2}", p.y)]
-            });
-            self.tracks.write_record([
-                n.as_str(),
-                &t,
-                &tr.id.to_string(),
-                class,
-                &format!("{:.3}", tr.score),
-                &format!("{:.1}", b.x1),
-                &format!("{:.1}", b.y1),
-                &format!("{:.1}", b.x2),
-                &format!("{:.1}", b.y2),
-                &court_x,
-                &court_y,
-            ])?;
-            writeln!(
-                self.mot,
-                "{},{},{:.2},{:.2},{:.2},{:.2},{:.3},-1,-1,-1",
-                frame.frame + 1,
-                tr.id,
-                b.x1,
-                b.y1,
-                b.width(),
-                b.height(),
-                tr.score
-            )?;
+        Ok(())
+    }
+
+    /// Copies the spooled frames into `result.json`, `tracks.csv` and the MOTChallenge file,
+    /// each track under its player's id (`joins`), and removes the spool.
+    fn frames(&mut self, joins: &Joins) -> Result<()> {
+        self.spool.flush()?;
+        let spool = self.paths.spool();
+        let reader = BufReader::new(
+            File::open(&spool).with_context(|| format!("reading {}", spool.display()))?,
+        );
+        let mut tracks = csv::Writer::from_writer(create(&self.paths.tracks())?);
+        tracks.write_record([
+            "frame", "time", "track", "class", "score", "x1", "y1", "x2", "y2", "court_x",
+            "court_y",
+        ])?;
+        let mut mot = create(&self.paths.mot())?;
+        self.json.write_all(b",\n\"frames\":[\n")?;
+        for (i, line) in reader.lines().enumerate() {
+            let line = line.with_context(|| format!("reading {}", spool.display()))?;
+            let mut frame: FrameResult = serde_json::from_str(&line)
+                .with_context(|| format!("reading frame {} of {}", i + 1, spool.display()))?;
+            joins.apply(&mut frame.tracks, |t| &mut t.id);
+            if i > 0 {
+                self.json.write_all(b",\n")?;
+            }
+            serde_json::to_writer(&mut self.json, &frame)?;
+            let (n, t) = (frame.frame.to_string(), format!("{:.3}", frame.time));
+            for tr in &frame.tracks {
+                let b = tr.bbox;
+                let class = self.classes.get(tr.class_id).map_or("", String::as_str);
+                let [court_x, court_y] = tr.court.map_or([String::new(), String::new()], |p| {
+                    [format!("{:.2}", p.x), format!("{:.2}", p.y)]
+                });
+                tracks.write_record([
+                    n.as_str(),
+                    &t,
+                    &tr.id.to_string(),
+                    class,
+                    &format!("{:.3}", tr.score),
+                    &format!("{:.1}", b.x1),
+                    &format!("{:.1}", b.y1),
+                    &format!("{:.1}", b.x2),
+                    &format!("{:.1}", b.y2),
+                    &court_x,
+                    &court_y,
+                ])?;
+                writeln!(
+                    mot,
+                    "{},{},{:.2},{:.2},{:.2},{:.2},{:.3},-1,-1,-1",
+                    frame.frame + 1,
+                    tr.id,
+                    b.x1,
+                    b.y1,
+                    b.width(),
+                    b.height(),
+                    tr.score
+                )?;
+            }
         }
-        self.frames += 1;
+        self.json.write_all(b"\n],\n")?;
+        tracks.flush()?;
+        mot.flush()?;
+        std::fs::remove_file(&spool).with_context(|| format!("removing {}", spool.display()))?;
         Ok(())
     }
 
     /// Writes what is known at the end and closes every file.
     pub fn finish(mut self, summary: &ResultSummary) -> Result<OutputPaths> {
-        self.json.write_all(b"\n],\n")?;
+        let joins: Joins = summary
+            .tracks
+            .iter()
+            .flat_map(|t| t.tracklets.iter().map(|&tracklet| (tracklet, t.id)))
+            .collect();
+        self.frames(&joins)?;
         for (i, (key, value)) in [
             ("ball", serde_json::to_string(&summary.ball)?),
             ("tracks", serde_json::to_string(&summary.tracks)?),
@@ -213,8 +250,6 @@ impl Outputs {
         self.json.write_all(b"}\n")?;
         self.json.flush()?;
         self.detections.flush()?;
-        self.tracks.flush()?;
-        self.mot.flush()?;
 
         let mut players = csv::Writer::from_writer(create(&self.paths.players())?);
         players.write_record([

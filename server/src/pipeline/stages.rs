@@ -104,7 +104,6 @@ pub(super) fn run(job: Job) -> Result<Finished> {
         failed: AtomicBool::new(false),
         cancel,
     };
-    let classes = tracking.classes().to_vec();
     std::thread::scope(|s| {
         let mut oracle = match source {
             Source::Oracle { truth, settings } => Some(oracle::open(s, truth, *settings)?.0),
@@ -161,7 +160,7 @@ pub(super) fn run(job: Job) -> Result<Finished> {
                 for tracked in result_rx {
                     clock.time(1, || {
                         video.frame(&tracked)?;
-                        outputs.frame(&tracked.result, &classes)
+                        outputs.frame(&tracked.result)
                     })?;
                     progress(1);
                 }

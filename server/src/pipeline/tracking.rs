@@ -21,7 +21,8 @@ use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummar
 use netball_shared::rules::{Role, RuleSettings, match_flags, roles_from_reads};
 use netball_shared::stats::match_stats;
 use netball_shared::track::{
-    Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, TeamClassifier, Track, fill_gaps,
+    Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, StitchSettings, TeamClassifier,
+    Track, fill_gaps,
 };
 use netball_shared::{Detection, Frame, ObjectKind};
 
@@ -57,6 +58,7 @@ pub struct Tracking {
     scenes: Vec<Scene>,
     events: EventSettings,
     rules: RuleSettings,
+    stitch: StitchSettings,
     kinds: Vec<ObjectKind>,
     /// Per class: whether it is a match official's (no team, no ball).
     officials: Vec<bool>,
@@ -101,6 +103,7 @@ impl Tracking {
             scenes: Vec::new(),
             events: settings.events,
             rules: settings.rules,
+            stitch: settings.stitch,
             kinds: classes.iter().map(|c| ObjectKind::from_label(c)).collect(),
             officials: classes.iter().map(|c| ObjectKind::is_official(c)).collect(),
             classes: classes.to_vec(),
@@ -259,17 +262,19 @@ impl Tracking {
         }
     }
 
-    pub fn classes(&self) -> &[String] {
-        &self.classes
-    }
-
     /// The end of the video, once every frame is passed on ([`Tracking::flush`]): the ball's
     /// remaining points, the tracks with their teams, the rules' flags, the match events and
     /// the statistics.
-    pub fn finish(self, metrics: RunMetrics) -> ResultSummary {
+    pub fn finish(mut self, metrics: RunMetrics) -> ResultSummary {
         let mut ball = self.ball_path;
         ball.extend(self.ball.finish());
-        let teams = self.teams.assign();
+        let mut teams = self.teams.assign();
+        let joins = self.summaries.stitch(&teams, &self.stitch);
+        // A joined tracklet's team is its player's.
+        teams.teams.retain(|&id, _| joins.player(id) == id);
+        for scene in &mut self.scenes {
+            joins.apply(&mut scene.players, |p| &mut p.track);
+        }
         let mut tracks = self.summaries.finish(&self.classes, &teams);
         let roles = if self.roles.is_empty() && self.rules.offside.read_roles {
             let read = tracks

@@ -24,7 +24,8 @@ use crate::events::{Event, EventSettings};
 use crate::rules::{Flag, Role, RuleSettings};
 use crate::stats::MatchStats;
 use crate::track::{
-    BallPoint, BallTrackerSettings, ByteTrackSettings, TeamAssignment, TeamSettings, Track,
+    BallPoint, BallTrackerSettings, ByteTrackSettings, StitchSettings, TeamAssignment,
+    TeamSettings, Track,
 };
 
 /// `format` of every result document.
@@ -132,6 +133,9 @@ pub struct AnalysisSettings {
     /// lost player found again by her bib) is corrected in the frames it concerns too.
     #[serde(default)]
     pub identity_lag: u32,
+    /// How tracklets of one player are joined at the end of the run.
+    #[serde(default)]
+    pub stitch: StitchSettings,
     #[serde(default)]
     pub events: EventSettings,
 }

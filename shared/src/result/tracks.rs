@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::court::{End, Position};
 use crate::stats::{Movement, MovementSummary};
-use crate::track::{TeamAssignment, TeamLabel, Track};
+use crate::track::{
+    Joins, Presence, StitchSettings, TeamAssignment, TeamLabel, Track, Tracklet, stitch,
+};
 
 /// One person track over the whole run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,6 +33,11 @@ pub struct TrackSummary {
     /// the position, and the end her team's GS and GK stood at).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attacking: Option<End>,
+    /// The ids of the other tracklets joined into this one at the end of the run (one team,
+    /// one bib position, never seen together): the ids her boxes carried in the annotated
+    /// video, which is drawn before the joins are known. The result's frames carry `id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracklets: Vec<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -42,12 +49,47 @@ struct Span {
     movement: Movement,
     /// Frames per position read on the bib.
     positions: [u64; Position::ALL.len()],
+    presence: Presence,
+    /// Tracklets joined into this one.
+    joined: Vec<u32>,
+}
+
+impl Span {
+    /// The position read on the bib in most frames.
+    fn position(&self) -> Option<Position> {
+        self.positions
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .max_by_key(|&(_, &n)| n)
+            .map(|(i, _)| Position::ALL[i])
+    }
+
+    /// Takes in tracklet `id`'s span, another stretch of the same person.
+    fn absorb(&mut self, id: u32, other: Span) {
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+        self.presence = self.presence.union(&other.presence);
+        self.frames = self.presence.len();
+        for (class, n) in other.classes {
+            *self.classes.entry(class).or_default() += n;
+        }
+        for (mine, theirs) in self.positions.iter_mut().zip(other.positions) {
+            *mine += theirs;
+        }
+        self.movement.absorb(other.movement);
+        self.joined.push(id);
+        self.joined.extend(other.joined);
+        self.joined.sort_unstable();
+    }
 }
 
 /// Accumulates [`TrackSummary`]s.
 #[derive(Clone, Debug, Default)]
 pub struct TrackSummaries {
     spans: BTreeMap<u32, Span>,
+    /// Frames observed so far: the next frame's number in the tracklets' presence.
+    observed: u64,
 }
 
 impl TrackSummaries {
@@ -61,7 +103,10 @@ impl TrackSummaries {
                 classes: BTreeMap::new(),
                 movement: Movement::default(),
                 positions: [0; Position::ALL.len()],
+                presence: Presence::default(),
+                joined: Vec::new(),
             });
+            span.presence.push(self.observed);
             if let Some(p) = t.position {
                 span.positions[p.index()] += 1;
             }
@@ -73,6 +118,32 @@ impl TrackSummaries {
                 span.movement.push(time, p, f64::from(2.0 * px).max(0.05));
             }
         }
+        self.observed += 1;
+    }
+
+    /// Joins the tracklets of one player ([`stitch`], by the teams in `teams` and the bib
+    /// positions read) and merges their summaries under her id; returns the joins, for the
+    /// frames and scenes to follow.
+    pub fn stitch(&mut self, teams: &TeamAssignment, settings: &StitchSettings) -> Joins {
+        let tracklets: Vec<Tracklet<'_>> = self
+            .spans
+            .iter()
+            .map(|(&id, span)| Tracklet {
+                id,
+                team: teams.teams.get(&id).copied(),
+                position: span.position(),
+                presence: &span.presence,
+            })
+            .collect();
+        let joins = stitch(&tracklets, settings);
+        for (tracklet, player) in joins.iter() {
+            if let Some(span) = self.spans.remove(&tracklet)
+                && let Some(into) = self.spans.get_mut(&player)
+            {
+                into.absorb(tracklet, span);
+            }
+        }
+        joins
     }
 
     /// The summaries by id, with class names from `classes` and teams from `teams`.
@@ -93,14 +164,9 @@ impl TrackSummaries {
                     frames: span.frames,
                     team: teams.teams.get(&id).copied(),
                     movement: span.movement.summary(),
-                    position: span
-                        .positions
-                        .iter()
-                        .enumerate()
-                        .filter(|&(_, &n)| n > 0)
-                        .max_by_key(|&(_, &n)| n)
-                        .map(|(i, _)| Position::ALL[i]),
+                    position: span.position(),
                     attacking: None,
+                    tracklets: span.joined,
                 }
             })
             .collect()

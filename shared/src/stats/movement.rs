@@ -165,6 +165,27 @@ impl Movement {
         }
     }
 
+    /// Adds the movement of another stretch of the same person, seen apart from this one (a
+    /// tracklet joined to hers): distances, times and heat add up, the top speed is the
+    /// higher. The step between the two stretches is not counted: nobody saw it. Further
+    /// positions continue from whichever stretch ended last.
+    pub fn absorb(&mut self, other: Movement) {
+        let (distance_m, seconds, top_speed) = (
+            self.distance_m + other.distance_m,
+            self.seconds + other.seconds,
+            self.top_speed.max(other.top_speed),
+        );
+        let mut heat = std::mem::replace(&mut self.heat, HeatMap::new());
+        for (cell, more) in heat.seconds.iter_mut().zip(&other.heat.seconds) {
+            *cell += more;
+        }
+        if other.last_time > self.last_time {
+            *self = other;
+        }
+        (self.distance_m, self.seconds, self.top_speed, self.heat) =
+            (distance_m, seconds, top_speed, heat);
+    }
+
     /// The totals so far; `None` before the track has been on court for any time.
     pub fn summary(&self) -> Option<MovementSummary> {
         (self.seconds > 0.0).then(|| MovementSummary {
@@ -243,5 +264,30 @@ mod tests {
         assert!(s.distance_m < 0.01, "{s:?}");
         assert!((s.seconds - 0.08).abs() < 1e-9, "{s:?}");
         assert!(Movement::default().summary().is_none());
+    }
+
+    #[test]
+    fn two_stretches_of_one_person_add_up() {
+        let run = |from: f64, x0: f32| {
+            let mut m = Movement::default();
+            for k in 0..=50 {
+                let t = from + f64::from(k) * 0.04;
+                m.push(t, CourtPoint::new(x0 + 0.1 * k as f32, 7.5), 0.05);
+            }
+            m
+        };
+        let (first, second) = (run(0.0, 2.0), run(10.0, 20.0));
+        let (a, b) = (first.summary().unwrap(), second.summary().unwrap());
+        let mut joined = first;
+        joined.absorb(second);
+        let j = joined.summary().unwrap();
+        assert!((j.distance_m - a.distance_m - b.distance_m).abs() < 1e-9);
+        assert!((j.seconds - a.seconds - b.seconds).abs() < 1e-9);
+        assert_eq!(j.top_speed, a.top_speed.max(b.top_speed));
+        assert!((j.heat.at(3.0, 7.5) - a.heat.at(3.0, 7.5)).abs() < 1e-6);
+        assert!((j.heat.at(21.0, 7.5) - b.heat.at(21.0, 7.5)).abs() < 1e-6);
+        // Later positions continue the second stretch, not a leap from the first.
+        joined.push(12.04, CourtPoint::new(25.1, 7.5), 0.05);
+        assert!(joined.summary().unwrap().distance_m - j.distance_m < 0.5);
     }
 }

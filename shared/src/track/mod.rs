@@ -7,7 +7,9 @@
 //!   swapped people while they overlapped swap back once their looks are seen clearly; the
 //!   letters on bibs ([`crate::bib`]) tell apart players of one team, whose dresses are the
 //!   same, and find a lost player again under her id. A track matched again after a few
-//!   frames' gap has the gap filled with interpolated boxes ([`fill_gaps`]).
+//!   frames' gap has the gap filled with interpolated boxes ([`fill_gaps`]). At the end of a
+//!   run, tracklets of one team and bib position never seen together are joined into one
+//!   player ([`stitch`]).
 //! - The ball ([`BallTracker`]): one constant-velocity Kalman track through false positives and
 //!   misses, new tracks confirmed over a few frames, short gaps interpolated, streamed with
 //!   memory bounded by the settings rather than the clip.
@@ -25,6 +27,7 @@ mod motion;
 #[cfg(test)]
 mod noise;
 mod sample;
+mod stitch;
 mod team;
 
 pub use appearance::Appearance;
@@ -34,4 +37,5 @@ pub use bytetrack::{ByteTrack, ByteTrackSettings, Cues, Relabel, Track};
 pub use gaps::fill_gaps;
 pub use kalman::BoxKalman;
 pub(crate) use motion::Motion;
+pub use stitch::{Joins, Presence, StitchSettings, Tracklet, stitch};
 pub use team::{TeamAssignment, TeamClassifier, TeamLabel, TeamSettings};
