@@ -134,6 +134,10 @@ pub struct AnalyzeArgs {
     /// Analysed frames two tracklets of one player may share and still be joined.
     #[arg(long, default_value_t = StitchSettings::default().max_overlap)]
     stitch_overlap: u32,
+    /// Longest gap, seconds, between two tracklets without a bib position chained into one
+    /// (the second beginning where the first's person could have run to).
+    #[arg(long, default_value_t = StitchSettings::default().max_gap_s)]
+    stitch_gap: f64,
     /// Do not write the annotated video (annotated.mp4).
     #[arg(long)]
     no_video: bool,
@@ -188,6 +192,8 @@ impl AnalyzeArgs {
             stitch: StitchSettings {
                 enabled: !self.no_stitch,
                 max_overlap: self.stitch_overlap,
+                max_gap_s: self.stitch_gap,
+                ..StitchSettings::default()
             },
             events: Default::default(),
         }

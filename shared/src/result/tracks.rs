@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::court::{End, Position};
 use crate::stats::{Movement, MovementSummary};
 use crate::track::{
-    Joins, Presence, StitchSettings, TeamAssignment, TeamLabel, Track, Tracklet, stitch,
+    Joins, Presence, Sighting, StitchSettings, TeamAssignment, TeamLabel, Track, Tracklet, stitch,
 };
 
 /// One person track over the whole run.
@@ -50,6 +50,8 @@ struct Span {
     /// Frames per position read on the bib.
     positions: [u64; Position::ALL.len()],
     presence: Presence,
+    /// Where the track was first and last seen.
+    ends: (Sighting, Sighting),
     /// Tracklets joined into this one.
     joined: Vec<u32>,
 }
@@ -65,8 +67,22 @@ impl Span {
             .map(|(i, _)| Position::ALL[i])
     }
 
+    /// The class matched most often (the lowest of equals).
+    fn class(&self) -> usize {
+        self.classes
+            .iter()
+            .max_by_key(|&(class, n)| (*n, std::cmp::Reverse(*class)))
+            .map_or(0, |(&class, _)| class)
+    }
+
     /// Takes in tracklet `id`'s span, another stretch of the same person.
     fn absorb(&mut self, id: u32, other: Span) {
+        if other.first < self.first {
+            self.ends.0 = other.ends.0;
+        }
+        if other.last > self.last {
+            self.ends.1 = other.ends.1;
+        }
         self.first = self.first.min(other.first);
         self.last = self.last.max(other.last);
         self.presence = self.presence.union(&other.presence);
@@ -104,8 +120,10 @@ impl TrackSummaries {
                 movement: Movement::default(),
                 positions: [0; Position::ALL.len()],
                 presence: Presence::default(),
+                ends: (Sighting::new(time, &t.bbox), Sighting::new(time, &t.bbox)),
                 joined: Vec::new(),
             });
+            span.ends.1 = Sighting::new(time, &t.bbox);
             span.presence.push(self.observed);
             if let Some(p) = t.position {
                 span.positions[p.index()] += 1;
@@ -132,7 +150,10 @@ impl TrackSummaries {
                 id,
                 team: teams.teams.get(&id).copied(),
                 position: span.position(),
+                class: span.class(),
                 presence: &span.presence,
+                first: span.ends.0,
+                last: span.ends.1,
             })
             .collect();
         let joins = stitch(&tracklets, settings);
@@ -151,11 +172,7 @@ impl TrackSummaries {
         self.spans
             .into_iter()
             .map(|(id, span)| {
-                let class = span
-                    .classes
-                    .iter()
-                    .max_by_key(|&(class, n)| (*n, std::cmp::Reverse(*class)))
-                    .map_or(0, |(&class, _)| class);
+                let class = span.class();
                 TrackSummary {
                     id,
                     label: classes.get(class).cloned().unwrap_or_default(),

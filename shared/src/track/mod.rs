@@ -9,7 +9,7 @@
 //!   same, and find a lost player again under her id. A track matched again after a few
 //!   frames' gap has the gap filled with interpolated boxes ([`fill_gaps`]). At the end of a
 //!   run, tracklets of one team and bib position never seen together are joined into one
-//!   player ([`stitch`]).
+//!   player, and tracklets without a bib chained where one continues another ([`stitch`]).
 //! - The ball ([`BallTracker`]): one constant-velocity Kalman track through false positives and
 //!   misses, new tracks confirmed over a few frames, short gaps interpolated, streamed with
 //!   memory bounded by the settings rather than the clip.
@@ -37,5 +37,5 @@ pub use bytetrack::{ByteTrack, ByteTrackSettings, Cues, Relabel, Track};
 pub use gaps::fill_gaps;
 pub use kalman::BoxKalman;
 pub(crate) use motion::Motion;
-pub use stitch::{Joins, Presence, StitchSettings, Tracklet, stitch};
+pub use stitch::{Joins, Presence, Sighting, StitchSettings, Tracklet, stitch};
 pub use team::{TeamAssignment, TeamClassifier, TeamLabel, TeamSettings};

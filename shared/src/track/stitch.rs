@@ -8,18 +8,24 @@
 //! two tracklets of one team with one position, never seen together, are one player. This is
 //! the offline linking step of tracking by detection (tracklets associated over the whole clip
 //! where the online tracker could not wait for the evidence), with the netball fact that makes
-//! it nearly free of doubt. Tracklets without a team or a bib position are left alone: kit and
-//! place alone cannot tell who came back.
+//! it nearly free of doubt.
+//!
+//! Tracklets without a bib position (umpires, who wear none; players whose bib was never read)
+//! are chained by continuity instead, the classic offline link: one that begins within a few
+//! seconds of another's end, of the same class and team, no farther from where that one ended
+//! than a sprinter could run meanwhile. Distances are in body heights (the boxes' own, so no
+//! calibration is needed); the nearest in time is linked first, each end to one beginning.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::TeamLabel;
+use crate::BoundingBox;
 use crate::court::Position;
 
 /// How tracklets are joined.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StitchSettings {
     /// Join tracklets at all.
@@ -28,6 +34,12 @@ pub struct StitchSettings {
     /// sees on someone else for a moment, before it gives up, should not keep her apart. In
     /// the frames they share, the player keeps her main tracklet's box.
     pub max_overlap: u32,
+    /// Longest time, seconds, between the end of a tracklet without a bib position and the
+    /// beginning of the one that continues it.
+    pub max_gap_s: f64,
+    /// How fast a person may have moved between two chained tracklets, in heights of her box a
+    /// second (a sprint of 9 m/s is about 5), on top of one height of slack for the boxes.
+    pub heights_per_s: f32,
 }
 
 impl Default for StitchSettings {
@@ -35,6 +47,29 @@ impl Default for StitchSettings {
         Self {
             enabled: true,
             max_overlap: 30,
+            max_gap_s: 10.0,
+            heights_per_s: 5.0,
+        }
+    }
+}
+
+/// Where a tracklet was at one moment: its first or last sighting.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sighting {
+    /// Seconds into the video.
+    pub time: f64,
+    /// The middle of the box's bottom edge, video pixels.
+    pub feet: [f32; 2],
+    /// The box's height, video pixels.
+    pub height: f32,
+}
+
+impl Sighting {
+    pub fn new(time: f64, bbox: &BoundingBox) -> Self {
+        Self {
+            time,
+            feet: [(bbox.x1 + bbox.x2) / 2.0, bbox.y2],
+            height: bbox.height(),
         }
     }
 }
@@ -106,7 +141,29 @@ pub struct Tracklet<'a> {
     pub team: Option<TeamLabel>,
     /// The position its bib was read as.
     pub position: Option<Position>,
+    /// The detector's class it was matched to most.
+    pub class: usize,
     pub presence: &'a Presence,
+    pub first: Sighting,
+    pub last: Sighting,
+}
+
+impl Tracklet<'_> {
+    /// Whether `next` may continue this one: it begins after this one ends, soon enough and
+    /// near enough. Returns how long after, for the nearest in time to be linked first.
+    fn continued_by(&self, next: &Tracklet<'_>, settings: &StitchSettings) -> Option<f64> {
+        let (a, b) = (&self.last, &next.first);
+        let dt = b.time - a.time;
+        if !(dt > 0.0 && dt <= settings.max_gap_s) || self.class != next.class {
+            return None;
+        }
+        if self.team != next.team || self.position.is_some() || next.position.is_some() {
+            return None;
+        }
+        let height = f64::from(a.height + b.height) / 2.0;
+        let distance = f64::from(a.feet[0] - b.feet[0]).hypot(f64::from(a.feet[1] - b.feet[1]));
+        (distance <= height * (1.0 + f64::from(settings.heights_per_s) * dt)).then_some(dt)
+    }
 }
 
 /// Which player each joined tracklet became: its id to the player's, for tracklets whose id
@@ -173,14 +230,23 @@ impl FromIterator<(u32, u32)> for Joins {
     }
 }
 
-/// Joins the tracklets of one team and one bib position that were never seen together (or in
-/// at most `max_overlap` frames). Longest first: each tracklet joins the first player of its
-/// team and position it does not overlap, or becomes a player of its own; two players of one
-/// team and position stay apart when the bib reader or the tracker got one of them wrong.
+/// Joins the tracklets of one player: those of one team and one bib position never seen
+/// together (or in at most `max_overlap` frames), and chains of tracklets without a bib
+/// position that continue one another (see the module's notes).
 pub fn stitch(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Joins {
     if !settings.enabled {
         return Joins::default();
     }
+    by_bib(tracklets, settings)
+        .into_iter()
+        .chain(by_continuity(tracklets, settings))
+        .collect()
+}
+
+/// Longest first: each tracklet joins the first player of its team and position it does not
+/// overlap, or becomes a player of its own; two players of one team and position stay apart
+/// when the bib reader or the tracker got one of them wrong.
+fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(u32, u32)> {
     let mut groups: BTreeMap<(TeamLabel, usize), Vec<&Tracklet<'_>>> = BTreeMap::new();
     for t in tracklets {
         if let (Some(team), Some(position)) = (t.team, t.position) {
@@ -205,7 +271,44 @@ pub fn stitch(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Joins {
             }
         }
     }
-    joins.into_iter().collect()
+    joins
+}
+
+/// Links each tracklet's end to the nearest-in-time beginning that may continue it, each
+/// beginning to one end; a chain becomes one player, under the id of its longest tracklet.
+fn by_continuity(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(u32, u32)> {
+    let mut links: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, a) in tracklets.iter().enumerate() {
+        for (j, b) in tracklets.iter().enumerate() {
+            if let Some(dt) = a.continued_by(b, settings) {
+                links.push((dt, i, j));
+            }
+        }
+    }
+    links.sort_by(|x, y| x.0.total_cmp(&y.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    let mut next: Vec<Option<usize>> = vec![None; tracklets.len()];
+    let mut linked_to = vec![false; tracklets.len()];
+    for (_, i, j) in links {
+        if next[i].is_none() && !linked_to[j] {
+            next[i] = Some(j);
+            linked_to[j] = true;
+        }
+    }
+    let mut joins = Vec::new();
+    for head in (0..tracklets.len()).filter(|&i| !linked_to[i] && next[i].is_some()) {
+        let (mut chain, mut at) = (vec![head], head);
+        while let Some(j) = next[at] {
+            chain.push(j);
+            at = j;
+        }
+        let player = chain
+            .iter()
+            .map(|&i| &tracklets[i])
+            .max_by_key(|t| (t.presence.len(), std::cmp::Reverse(t.id)))
+            .map_or(tracklets[head].id, |t| t.id);
+        joins.extend(chain.iter().map(|&i| (tracklets[i].id, player)));
+    }
+    joins
 }
 
 #[cfg(test)]
@@ -218,6 +321,31 @@ mod tests {
             p.push(f);
         }
         p
+    }
+
+    /// A tracklet of class 0 seen standing still at `x` (boxes 100 px high), 25 frames a
+    /// second, in the frames of `presence`.
+    fn tracklet(
+        id: u32,
+        team: Option<TeamLabel>,
+        position: Option<Position>,
+        presence: &Presence,
+        x: (f32, f32),
+    ) -> Tracklet<'_> {
+        let at = |frame: u64, x: f32| Sighting {
+            time: frame as f64 / 25.0,
+            feet: [x, 500.0],
+            height: 100.0,
+        };
+        Tracklet {
+            id,
+            team,
+            position,
+            class: 0,
+            presence,
+            first: at(presence.runs.first().map_or(0, |r| r.0), x.0),
+            last: at(presence.runs.last().map_or(0, |r| r.1), x.1),
+        }
     }
 
     #[test]
@@ -240,47 +368,16 @@ mod tests {
             presence(1010..1500),
             presence(500..600),
         );
-        let gs = Some(Position::GS);
-        let a = Some(TeamLabel::A);
+        let (a, gs, far) = (Some(TeamLabel::A), Some(Position::GS), (0.0, 5000.0));
         let tracklets = [
-            Tracklet {
-                id: 7,
-                team: a,
-                position: gs,
-                presence: &early,
-            },
-            Tracklet {
-                id: 3,
-                team: a,
-                position: gs,
-                presence: &long,
-            },
-            Tracklet {
-                id: 12,
-                team: a,
-                position: gs,
-                presence: &late,
-            },
+            tracklet(7, a, gs, &early, far),
+            tracklet(3, a, gs, &long, far),
+            tracklet(12, a, gs, &late, far),
             // Seen with the long one for 100 frames: another player whose bib was misread.
-            Tracklet {
-                id: 20,
-                team: a,
-                position: gs,
-                presence: &overlapping,
-            },
+            tracklet(20, a, gs, &overlapping, far),
             // The other team's GS, and a tracklet whose bib was never read.
-            Tracklet {
-                id: 30,
-                team: Some(TeamLabel::B),
-                position: gs,
-                presence: &early,
-            },
-            Tracklet {
-                id: 31,
-                team: a,
-                position: None,
-                presence: &late,
-            },
+            tracklet(30, Some(TeamLabel::B), gs, &early, far),
+            tracklet(31, a, None, &late, far),
         ];
         let joins = stitch(&tracklets, &StitchSettings::default());
         assert_eq!(joins.iter().collect::<Vec<_>>(), [(7, 3), (12, 3)]);
@@ -297,22 +394,8 @@ mod tests {
     #[test]
     fn a_short_overlap_is_tolerated_up_to_the_setting() {
         let (a, b) = (presence(0..100), presence(80..200));
-        let team = Some(TeamLabel::B);
-        let wd = Some(Position::WD);
-        let tracklets = [
-            Tracklet {
-                id: 1,
-                team,
-                position: wd,
-                presence: &a,
-            },
-            Tracklet {
-                id: 2,
-                team,
-                position: wd,
-                presence: &b,
-            },
-        ];
+        let (team, wd, x) = (Some(TeamLabel::B), Some(Position::WD), (0.0, 0.0));
+        let tracklets = [tracklet(1, team, wd, &a, x), tracklet(2, team, wd, &b, x)];
         let tight = StitchSettings {
             max_overlap: 19,
             ..StitchSettings::default()
@@ -323,6 +406,63 @@ mod tests {
             ..StitchSettings::default()
         };
         assert_eq!(stitch(&tracklets, &loose).player(1), 2);
+    }
+
+    #[test]
+    fn tracklets_without_a_bib_are_chained_where_one_could_run_to_the_next() {
+        // An umpire lost at x = 1000 and found again 2 s later 600 px (6 heights) away: within
+        // a run of 5 heights a second. Then lost again and found 1 s later 900 px off, too far.
+        let (a, b, c) = (presence(0..100), presence(150..400), presence(425..600));
+        let tracklets = [
+            tracklet(1, None, None, &a, (900.0, 1000.0)),
+            tracklet(2, None, None, &b, (1600.0, 2000.0)),
+            tracklet(3, None, None, &c, (2900.0, 2900.0)),
+        ];
+        let joins = stitch(&tracklets, &StitchSettings::default());
+        // The chain keeps the id of its longest tracklet.
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(1, 2)]);
+        let slow = StitchSettings {
+            heights_per_s: 2.0,
+            ..StitchSettings::default()
+        };
+        assert!(stitch(&tracklets, &slow).is_empty());
+        let patient = StitchSettings {
+            max_gap_s: 1.5,
+            ..StitchSettings::default()
+        };
+        assert!(stitch(&tracklets, &patient).is_empty());
+
+        // Not across teams or classes, not to a tracklet whose bib was read, and one beginning
+        // continues one end only: the nearest in time.
+        let other_team = [
+            tracklet(1, Some(TeamLabel::A), None, &a, (900.0, 1000.0)),
+            tracklet(2, Some(TeamLabel::B), None, &b, (1000.0, 1000.0)),
+            tracklet(
+                3,
+                Some(TeamLabel::A),
+                Some(Position::C),
+                &b,
+                (1000.0, 1000.0),
+            ),
+        ];
+        assert!(stitch(&other_team, &StitchSettings::default()).is_empty());
+        let mut umpire = tracklet(2, None, None, &b, (1000.0, 1000.0));
+        umpire.class = 1;
+        assert!(
+            stitch(
+                &[tracklet(1, None, None, &a, (0.0, 1000.0)), umpire],
+                &StitchSettings::default()
+            )
+            .is_empty()
+        );
+        let (sooner, later) = (presence(110..200), presence(130..300));
+        let rivals = [
+            tracklet(1, None, None, &a, (1000.0, 1000.0)),
+            tracklet(2, None, None, &later, (1000.0, 1000.0)),
+            tracklet(3, None, None, &sooner, (1000.0, 1000.0)),
+        ];
+        let joins = stitch(&rivals, &StitchSettings::default());
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(3, 1)]);
     }
 
     #[test]
