@@ -192,7 +192,7 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     // 10% misses, 2 px noise, 0.5 false detections a frame. The target (IDF1 >= 0.90)
     // is not reached yet: from the side line, a defender marking goal-side often stands wholly
     // behind her attacker, where neither boxes nor partly hidden looks tell them apart. These
-    // bounds guard what the tracker does today (IDF1 0.77, MOTA 0.90, 108 switches here);
+    // bounds guard what the tracker does today (IDF1 0.79, MOTA 0.90, 106 switches here);
     // without bibs IDF1 was 0.53 (121 switches: each identity a bib hands back counts as one),
     // and without untangling swaps 0.50.
     let eval = netball(&[
@@ -208,9 +208,9 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     let idf1 = scores["tracking"]["idf1"].as_f64().unwrap();
     let switches = scores["tracking"]["id_switches"].as_u64().unwrap();
     let mota = scores["tracking"]["mota"].as_f64().unwrap();
-    assert!(idf1 >= 0.70, "IDF1 {idf1}: {scores:#}");
-    assert!(mota >= 0.75, "MOTA {mota}: {scores:#}");
-    assert!(switches <= 190, "{switches} ID switches: {scores:#}");
+    assert!(idf1 >= 0.75, "IDF1 {idf1}: {scores:#}");
+    assert!(mota >= 0.85, "MOTA {mota}: {scores:#}");
+    assert!(switches <= 150, "{switches} ID switches: {scores:#}");
     // Most tracked players carry the position read on their bibs, and it is mostly right.
     let p = &scores["positions"];
     let share = |a: &str, b: &str| p[a].as_f64().unwrap() / p[b].as_f64().unwrap().max(1.0);
