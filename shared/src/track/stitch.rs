@@ -13,8 +13,10 @@
 //! Tracklets without a bib position (umpires, who wear none; players whose bib was never read)
 //! are chained by continuity instead, the classic offline link: one that begins within a few
 //! seconds of another's end, of the same class and team, no farther from where that one ended
-//! than a sprinter could run meanwhile. Distances are in body heights (the boxes' own, so no
-//! calibration is needed); the nearest in time is linked first, each end to one beginning.
+//! than a runner could cover meanwhile. Distances are in body heights (the boxes' own, so no
+//! calibration is needed). Only unambiguous links are made: an end that more than one
+//! beginning could continue, or a beginning more than one end could, stays apart, since in a
+//! crowd a guess is as likely to merge two people as to mend one.
 
 use std::collections::BTreeMap;
 
@@ -38,7 +40,7 @@ pub struct StitchSettings {
     /// beginning of the one that continues it.
     pub max_gap_s: f64,
     /// How fast a person may have moved between two chained tracklets, in heights of her box a
-    /// second (a sprint of 9 m/s is about 5), on top of one height of slack for the boxes.
+    /// second (3 is about 5 m/s, a run), on top of one height of slack for the boxes.
     pub heights_per_s: f32,
 }
 
@@ -47,8 +49,8 @@ impl Default for StitchSettings {
         Self {
             enabled: true,
             max_overlap: 30,
-            max_gap_s: 10.0,
-            heights_per_s: 5.0,
+            max_gap_s: 3.0,
+            heights_per_s: 3.0,
         }
     }
 }
@@ -150,19 +152,19 @@ pub struct Tracklet<'a> {
 
 impl Tracklet<'_> {
     /// Whether `next` may continue this one: it begins after this one ends, soon enough and
-    /// near enough. Returns how long after, for the nearest in time to be linked first.
-    fn continued_by(&self, next: &Tracklet<'_>, settings: &StitchSettings) -> Option<f64> {
+    /// near enough, of the same class and team, and neither has a bib position.
+    fn continued_by(&self, next: &Tracklet<'_>, settings: &StitchSettings) -> bool {
         let (a, b) = (&self.last, &next.first);
         let dt = b.time - a.time;
         if !(dt > 0.0 && dt <= settings.max_gap_s) || self.class != next.class {
-            return None;
+            return false;
         }
         if self.team != next.team || self.position.is_some() || next.position.is_some() {
-            return None;
+            return false;
         }
         let height = f64::from(a.height + b.height) / 2.0;
         let distance = f64::from(a.feet[0] - b.feet[0]).hypot(f64::from(a.feet[1] - b.feet[1]));
-        (distance <= height * (1.0 + f64::from(settings.heights_per_s) * dt)).then_some(dt)
+        distance <= height * (1.0 + f64::from(settings.heights_per_s) * dt)
     }
 }
 
@@ -274,22 +276,27 @@ fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(u32, u3
     joins
 }
 
-/// Links each tracklet's end to the nearest-in-time beginning that may continue it, each
-/// beginning to one end; a chain becomes one player, under the id of its longest tracklet.
+/// Links each tracklet's end to the one beginning that may continue it, where that beginning
+/// may continue no other end; a chain becomes one player, under the id of its longest
+/// tracklet.
 fn by_continuity(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(u32, u32)> {
-    let mut links: Vec<(f64, usize, usize)> = Vec::new();
+    let mut links: Vec<(usize, usize)> = Vec::new();
     for (i, a) in tracklets.iter().enumerate() {
         for (j, b) in tracklets.iter().enumerate() {
-            if let Some(dt) = a.continued_by(b, settings) {
-                links.push((dt, i, j));
+            if a.continued_by(b, settings) {
+                links.push((i, j));
             }
         }
     }
-    links.sort_by(|x, y| x.0.total_cmp(&y.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    let (mut ends, mut beginnings) = (vec![0_u32; tracklets.len()], vec![0_u32; tracklets.len()]);
+    for &(i, j) in &links {
+        ends[i] += 1;
+        beginnings[j] += 1;
+    }
     let mut next: Vec<Option<usize>> = vec![None; tracklets.len()];
     let mut linked_to = vec![false; tracklets.len()];
-    for (_, i, j) in links {
-        if next[i].is_none() && !linked_to[j] {
+    for (i, j) in links {
+        if ends[i] == 1 && beginnings[j] == 1 {
             next[i] = Some(j);
             linked_to[j] = true;
         }
@@ -411,7 +418,7 @@ mod tests {
     #[test]
     fn tracklets_without_a_bib_are_chained_where_one_could_run_to_the_next() {
         // An umpire lost at x = 1000 and found again 2 s later 600 px (6 heights) away: within
-        // a run of 5 heights a second. Then lost again and found 1 s later 900 px off, too far.
+        // a run of 3 heights a second. Then lost again and found 1 s later 900 px off, too far.
         let (a, b, c) = (presence(0..100), presence(150..400), presence(425..600));
         let tracklets = [
             tracklet(1, None, None, &a, (900.0, 1000.0)),
@@ -426,14 +433,14 @@ mod tests {
             ..StitchSettings::default()
         };
         assert!(stitch(&tracklets, &slow).is_empty());
-        let patient = StitchSettings {
+        let impatient = StitchSettings {
             max_gap_s: 1.5,
             ..StitchSettings::default()
         };
-        assert!(stitch(&tracklets, &patient).is_empty());
+        assert!(stitch(&tracklets, &impatient).is_empty());
 
-        // Not across teams or classes, not to a tracklet whose bib was read, and one beginning
-        // continues one end only: the nearest in time.
+        // Not across teams or classes, not to a tracklet whose bib was read, and not where
+        // another tracklet could continue the same end.
         let other_team = [
             tracklet(1, Some(TeamLabel::A), None, &a, (900.0, 1000.0)),
             tracklet(2, Some(TeamLabel::B), None, &b, (1000.0, 1000.0)),
@@ -461,8 +468,11 @@ mod tests {
             tracklet(2, None, None, &later, (1000.0, 1000.0)),
             tracklet(3, None, None, &sooner, (1000.0, 1000.0)),
         ];
-        let joins = stitch(&rivals, &StitchSettings::default());
-        assert_eq!(joins.iter().collect::<Vec<_>>(), [(3, 1)]);
+        assert!(stitch(&rivals, &StitchSettings::default()).is_empty());
+        assert_eq!(
+            stitch(&rivals[..2], &StitchSettings::default()).player(1),
+            2
+        );
     }
 
     #[test]
