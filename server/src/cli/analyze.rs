@@ -128,7 +128,7 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = 50)]
     identity_lag: u32,
     /// Do not join tracklets into players at the end (tracklets of one team and bib position
-    /// never seen together).
+    /// never seen together, and tracklets without a bib that continue one another).
     #[arg(long)]
     no_stitch: bool,
     /// Analysed frames two tracklets of one player may share and still be joined.

@@ -33,9 +33,9 @@ pub struct TrackSummary {
     /// the position, and the end her team's GS and GK stood at).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attacking: Option<End>,
-    /// The ids of the other tracklets joined into this one at the end of the run (one team,
-    /// one bib position, never seen together): the ids her boxes carried in the annotated
-    /// video, which is drawn before the joins are known. The result's frames carry `id`.
+    /// The ids of the other tracklets joined into this one at the end of the run (see
+    /// [`crate::track::stitch`]): the ids her boxes carried in the annotated video, which is
+    /// drawn before the joins are known. The result's frames carry `id`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tracklets: Vec<u32>,
 }
@@ -112,6 +112,7 @@ impl TrackSummaries {
     /// The tracks of frame `frame`, `time` seconds into the video.
     pub fn observe(&mut self, frame: u64, time: f64, tracks: &[Track]) {
         for t in tracks {
+            let seen = Sighting::new(time, &t.bbox);
             let span = self.spans.entry(t.id).or_insert_with(|| Span {
                 first: frame,
                 last: frame,
@@ -120,10 +121,10 @@ impl TrackSummaries {
                 movement: Movement::default(),
                 positions: [0; Position::ALL.len()],
                 presence: Presence::default(),
-                ends: (Sighting::new(time, &t.bbox), Sighting::new(time, &t.bbox)),
+                ends: (seen, seen),
                 joined: Vec::new(),
             });
-            span.ends.1 = Sighting::new(time, &t.bbox);
+            span.ends.1 = seen;
             span.presence.push(self.observed);
             if let Some(p) = t.position {
                 span.positions[p.index()] += 1;
