@@ -12,10 +12,12 @@
 //!
 //! Looks cannot help while two people overlap: the hidden one's box shows the other's dress, so
 //! boxes alone decide and their tracks may swap. Tracks whose boxes overlap are therefore
-//! remembered as *entangled*; when both are next seen clear of everyone, within a window, the
-//! tracker asks whether each still looks like the person she was before they met, and if the
-//! crossed pairing fits clearly better, the two exchange identities (id and learnt look) from
-//! that frame on. The frames while they overlapped keep whatever the boxes decided.
+//! remembered as *entangled*, and learn nothing of their looks until that is settled (one that
+//! took the other's person would learn her dress as its own). Once each has been seen clear of
+//! everyone since they parted, within a window, the tracker asks whether each still looks like
+//! the person she was before they met, and if the crossed pairing fits clearly better, the two
+//! exchange identities (id and learnt look), dated from the frame their boxes overlapped most:
+//! there both boxes cover both people, so either pairing is as right.
 //!
 //! Bibs settle what looks cannot: two players of one team wear the same dress but never the
 //! same position. When the caller gives each detection's [`BibReading`], a track gathers the
@@ -135,9 +137,9 @@ struct Tracklet {
     filter: BoxKalman,
     /// A running mean of the look of its unoverlapped sightings.
     look: Option<Appearance>,
-    /// This frame's look when it was seen clear of everyone: checked against `look` for a swap
-    /// first, then learnt.
-    sighting: Option<Appearance>,
+    /// Its latest look seen clear of everyone, with the frame: checked against `look` for a
+    /// swap, and learnt when nothing it overlapped is still unsettled.
+    clear: Option<(u64, Appearance)>,
     /// What its bib readings agree on.
     bib: BibVotes,
     /// The position this frame's detection confidently read, when nobody stood in front of it.
@@ -147,9 +149,8 @@ struct Tracklet {
     born: u64,
     /// The frame of the first of the readings in a row that contradict its bib identity.
     contradicted_since: u64,
-    /// Tracklets (by key) its box overlapped, with the last frame it did, whose identities
-    /// may have been exchanged with its own.
-    entangled: Vec<(u64, u64)>,
+    /// Tracklets its box overlapped, whose identities may have been exchanged with its own.
+    entangled: Vec<Entanglement>,
     class_id: usize,
     score: f32,
     state: State,
@@ -240,7 +241,6 @@ impl ByteTrack {
         self.frame += 1;
         for t in &mut self.tracklets {
             t.filter.predict();
-            t.sighting = None;
             t.reading = None;
         }
         let high: Vec<&Observed> = observed
@@ -344,7 +344,7 @@ impl ByteTrack {
                 id,
                 filter: BoxKalman::new(&det.bbox),
                 look: observed.look.filter(|_| observed.clean),
-                sighting: None,
+                clear: None,
                 bib,
                 reading: None,
                 born: frame,
@@ -400,7 +400,7 @@ impl ByteTrack {
     }
 
     /// Two tracklets exchange the people they stand for (id, look and bib votes), as they
-    /// must have while they overlapped, last in frame `since`.
+    /// must have while they overlapped, taken to be in frame `since`.
     fn exchange(&mut self, i: usize, j: usize, since: u64) {
         let (id_a, id_b) = (self.tracklets[i].id, self.tracklets[j].id);
         self.relabel(since, vec![(id_a, id_b), (id_b, id_a)]);
@@ -436,7 +436,7 @@ impl ByteTrack {
             self.relabel(since, vec![(old, id)]);
             let t = &mut self.tracklets[i];
             t.id = id;
-            t.look = t.sighting;
+            t.look = t.clear.filter(|&(at, _)| at == frame).map(|(_, look)| look);
             t.bib.restart();
             t.born = frame;
             t.entangled.clear();
@@ -520,7 +520,9 @@ impl ByteTrack {
             self.tracklets[i].id = id;
         }
         let t = &mut self.tracklets[i];
-        t.sighting = observed.look.filter(|_| observed.clean);
+        if let Some(look) = observed.look.filter(|_| observed.clean) {
+            t.clear = Some((self.frame, look));
+        }
         if let Some(r) = &observed.bib {
             t.reading = r.position(READ_CONFIDENCE);
             let before = t.bib.contradictions();
@@ -547,20 +549,24 @@ impl ByteTrack {
         for (n, &i) in active.iter().enumerate() {
             for &j in &active[n + 1..] {
                 let (a, b) = (&self.tracklets[i], &self.tracklets[j]);
-                if a.filter.bbox().iou(&b.filter.bbox()) > ENTANGLED_IOU {
+                let iou = a.filter.bbox().iou(&b.filter.bbox());
+                if iou > ENTANGLED_IOU {
                     let (ka, kb) = (a.key, b.key);
-                    entangle(&mut self.tracklets[i].entangled, kb, frame);
-                    entangle(&mut self.tracklets[j].entangled, ka, frame);
+                    entangle(&mut self.tracklets[i].entangled, kb, frame, iou);
+                    entangle(&mut self.tracklets[j].entangled, ka, frame, iou);
                 }
             }
         }
         for t in &mut self.tracklets {
             t.entangled
-                .retain(|&(_, last)| frame - last <= u64::from(ENTANGLED_FRAMES));
+                .retain(|e| frame - e.last <= u64::from(ENTANGLED_FRAMES));
         }
         for i in 0..self.tracklets.len() {
             let pending = self.tracklets[i].entangled.clone();
-            for (key, last) in pending {
+            for Entanglement {
+                key, last, closest, ..
+            } in pending
+            {
                 let Some(j) = self.tracklets.iter().position(|t| t.key == key) else {
                     continue;
                 };
@@ -568,8 +574,12 @@ impl ByteTrack {
                 let swap = match bibs_crossed(a, b) {
                     Some(crossed) => crossed,
                     None => {
+                        // Each as seen clear of everyone since they last overlapped.
+                        let apart = |t: &Tracklet| {
+                            t.clear.filter(|&(at, _)| at > last).map(|(_, look)| look)
+                        };
                         let (Some(la), Some(lb), Some(sa), Some(sb)) =
-                            (a.look, b.look, a.sighting, b.sighting)
+                            (a.look, b.look, apart(a), apart(b))
                         else {
                             continue;
                         };
@@ -582,19 +592,23 @@ impl ByteTrack {
                     }
                 };
                 if swap {
-                    self.exchange(i, j, last);
+                    self.exchange(i, j, closest);
                 }
                 let (ka, kb) = (self.tracklets[i].key, key);
-                self.tracklets[i].entangled.retain(|&(k, _)| k != kb);
-                self.tracklets[j].entangled.retain(|&(k, _)| k != ka);
+                self.tracklets[i].entangled.retain(|e| e.key != kb);
+                self.tracklets[j].entangled.retain(|e| e.key != ka);
             }
         }
+        // A tracklet still entangled may be following someone else: it learns no more of its
+        // look until that is settled.
         for t in &mut self.tracklets {
-            if let Some(seen) = t.sighting {
-                match &mut t.look {
-                    Some(look) => look.blend(&seen, LOOK_RATE),
-                    None => t.look = Some(seen),
-                }
+            let Some((_, seen)) = t.clear.filter(|&(at, _)| at == frame) else {
+                continue;
+            };
+            match &mut t.look {
+                Some(look) if t.entangled.is_empty() => look.blend(&seen, LOOK_RATE),
+                Some(_) => {}
+                None => t.look = Some(seen),
             }
         }
     }
@@ -613,11 +627,35 @@ fn bibs_crossed(a: &Tracklet, b: &Tracklet) -> Option<bool> {
     (crossed != kept).then_some(crossed)
 }
 
-/// Notes that a tracklet overlapped the one keyed `key` in `frame`.
-fn entangle(list: &mut Vec<(u64, u64)>, key: u64, frame: u64) {
-    match list.iter_mut().find(|(k, _)| *k == key) {
-        Some(entry) => entry.1 = frame,
-        None => list.push((key, frame)),
+/// Two tracklets' boxes overlapped: from one's side, the other (by key), the last frame they
+/// did, and the frame they overlapped most.
+#[derive(Clone, Copy, Debug)]
+struct Entanglement {
+    key: u64,
+    last: u64,
+    /// Where a swap found later is dated from. Which frame the boxes took each other's
+    /// people in cannot be seen; while they overlap most, both boxes cover both people, so
+    /// dating the exchange there puts each id on its person on both sides of it.
+    closest: u64,
+    closest_iou: f32,
+}
+
+/// Notes that a tracklet overlapped the one keyed `key` in `frame`, by `iou`.
+fn entangle(list: &mut Vec<Entanglement>, key: u64, frame: u64, iou: f32) {
+    match list.iter_mut().find(|e| e.key == key) {
+        Some(e) => {
+            e.last = frame;
+            if iou >= e.closest_iou {
+                e.closest = frame;
+                e.closest_iou = iou;
+            }
+        }
+        None => list.push(Entanglement {
+            key,
+            last: frame,
+            closest: frame,
+            closest_iou: iou,
+        }),
     }
 }
 
