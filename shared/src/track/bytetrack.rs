@@ -17,7 +17,10 @@
 //! everyone since they parted, within a window, the tracker asks whether each still looks like
 //! the person she was before they met, and if the crossed pairing fits clearly better, the two
 //! exchange identities (id and learnt look), dated from the frame their boxes overlapped most:
-//! there both boxes cover both people, so either pairing is as right.
+//! there both boxes cover both people, so either pairing is as right. A swap no check caught
+//! shows later as a track whose clear sightings keep showing another kit than it learnt: it
+//! leaves its identity behind as a lost tracklet and starts again, as one that keeps reading
+//! someone else's bib does (below), so the pieces can be joined to the right players later.
 //!
 //! Bibs settle what looks cannot: two players of one team wear the same dress but never the
 //! same position. When the caller gives each detection's [`BibReading`], a track gathers the
@@ -149,6 +152,10 @@ struct Tracklet {
     born: u64,
     /// The frame of the first of the readings in a row that contradict its bib identity.
     contradicted_since: u64,
+    /// Clear sightings in a row that look like another kit than it learnt, and the frame of
+    /// the first of them.
+    other_kit: u32,
+    other_kit_since: u64,
     /// Tracklets its box overlapped, whose identities may have been exchanged with its own.
     entangled: Vec<Entanglement>,
     class_id: usize,
@@ -349,6 +356,8 @@ impl ByteTrack {
                 reading: None,
                 born: frame,
                 contradicted_since: frame,
+                other_kit: 0,
+                other_kit_since: frame,
                 entangled: Vec::new(),
                 class_id: det.class_id,
                 score: det.score,
@@ -410,19 +419,28 @@ impl ByteTrack {
         std::mem::swap(&mut a.look, &mut b.look);
         std::mem::swap(&mut a.bib, &mut b.bib);
         std::mem::swap(&mut a.born, &mut b.born);
+        (a.other_kit, b.other_kit) = (0, 0);
     }
 
-    /// Identities by bib, after this frame's matching and untangling:
-    /// - a tracked tracklet that keeps reading another position than its own has moved to
-    ///   another player: its identity stays behind as a lost tracklet (to be found by a
-    ///   tracklet reading that bib), and it starts again as whoever it reads;
+    /// Identities by bib and kit, after this frame's matching and untangling:
+    /// - a tracked tracklet that keeps reading another position than its own, or showing
+    ///   another kit than it learnt, has moved to another player: its identity stays behind as
+    ///   a lost tracklet (to be found by a tracklet reading that bib), and it starts again as
+    ///   whoever it now follows;
     /// - a young tracklet whose bib and kit are a lost tracklet's takes that id (the most
     ///   recently lost first): the player was lost and found again.
     fn reidentify(&mut self) {
         let frame = self.frame;
         for i in 0..self.tracklets.len() {
             let t = &self.tracklets[i];
-            if t.state != State::Tracked || t.bib.contradictions() < SPLIT_AFTER {
+            let since = if t.bib.contradictions() >= SPLIT_AFTER {
+                t.contradicted_since
+            } else if t.other_kit >= KIT_SPLIT_AFTER {
+                t.other_kit_since
+            } else {
+                continue;
+            };
+            if t.state != State::Tracked {
                 continue;
             }
             let key = self.next_key;
@@ -431,13 +449,15 @@ impl ByteTrack {
             left.key = key;
             left.state = State::Lost { since: frame };
             left.entangled.clear();
+            left.other_kit = 0;
             let id = self.take_id();
-            let (old, since) = (self.tracklets[i].id, self.tracklets[i].contradicted_since);
+            let old = self.tracklets[i].id;
             self.relabel(since, vec![(old, id)]);
             let t = &mut self.tracklets[i];
             t.id = id;
             t.look = t.clear.filter(|&(at, _)| at == frame).map(|(_, look)| look);
             t.bib.restart();
+            t.other_kit = 0;
             t.born = frame;
             t.entangled.clear();
             self.tracklets.push(left);
@@ -606,9 +626,18 @@ impl ByteTrack {
                 continue;
             };
             match &mut t.look {
-                Some(look) if t.entangled.is_empty() => look.blend(&seen, LOOK_RATE),
-                Some(_) => {}
                 None => t.look = Some(seen),
+                Some(_) if !t.entangled.is_empty() => {}
+                Some(look) if look.distance(&seen) > OTHER_KIT => {
+                    if t.other_kit == 0 {
+                        t.other_kit_since = frame;
+                    }
+                    t.other_kit += 1;
+                }
+                Some(look) => {
+                    t.other_kit = 0;
+                    look.blend(&seen, LOOK_RATE);
+                }
             }
         }
     }
@@ -673,6 +702,12 @@ const LOOK_RATE: f32 = 0.1;
 /// Confident readings of someone else's bib in a row after which a track is taken to follow
 /// that someone else.
 const SPLIT_AFTER: u32 = 4;
+/// Least distance between a clear sighting and a tracklet's learnt look for the sighting to
+/// show another kit.
+const OTHER_KIT: f32 = 0.65;
+/// Clear sightings of another kit in a row after which a tracklet is taken to follow someone
+/// else: as with bibs, its identity stays behind and it starts again.
+const KIT_SPLIT_AFTER: u32 = 30;
 /// Frames a tracklet stays young: while young it may take a lost tracklet's id by its bib.
 const YOUNG_FRAMES: u64 = 250;
 /// Most distance between two looks (Bhattacharyya) for them to be one kit when a bib hands an

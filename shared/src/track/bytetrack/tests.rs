@@ -290,6 +290,47 @@ fn players_seen_clearly_one_at_a_time_after_parting_are_told_apart() {
     }
 }
 
+/// One box, walking, whose dress is navy for 40 frames and then `pink` frames pink, then navy
+/// again: the ids it is shown under, and the corrections reported.
+fn kit_change(pink: u32) -> (Vec<u32>, Vec<Relabel>) {
+    let mut tracker = ByteTrack::new(ByteTrackSettings::default());
+    let (mut ids, mut relabels) = (Vec::new(), Vec::new());
+    for t in 0..120 {
+        let b = standing_at(20.0 + 0.5 * t as f32);
+        let colour = if (40..40 + pink).contains(&t) {
+            PINK
+        } else {
+            NAVY
+        };
+        let cues = Cues {
+            look: Appearance::of(&scene(&[(b, colour)]), &b),
+            bib: None,
+        };
+        let tracks = tracker.update_with_cues(&[detection(b, 0.9)], &[cues]);
+        ids.push(tracks[0].id);
+        relabels.extend(tracker.take_relabels());
+    }
+    (ids, relabels)
+}
+
+/// A track whose clear sightings keep showing another kit than it learnt has moved to someone
+/// else (while both were hidden, say): it starts again under a new id, dated from the first
+/// such sighting, and leaves the old identity behind to be found again.
+#[test]
+fn a_track_that_keeps_showing_another_kit_starts_again() {
+    let (ids, relabels) = kit_change(80);
+    assert_eq!(ids[39], ids[0]);
+    assert_ne!(ids[119], ids[0], "{ids:?}");
+    assert_eq!(relabels.len(), 1, "{relabels:?}");
+    // Tracker frames count from 1: frame 41 is the first pink one.
+    assert_eq!(relabels[0].from, 41);
+    assert_eq!(relabels[0].ids, vec![(ids[0], ids[119])]);
+    // A few sightings of another kit (a look spoilt by a passing shadow) change nothing.
+    let (ids, relabels) = kit_change(10);
+    assert!(ids.iter().all(|&id| id == ids[0]), "{ids:?}");
+    assert!(relabels.is_empty());
+}
+
 /// A confident reading of `position`'s bib.
 fn bib(position: Position) -> BibReading {
     let mut p = [0.01; crate::bib::BibClass::COUNT];
