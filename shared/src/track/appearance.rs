@@ -3,11 +3,11 @@
 //! keep apart a defender standing right behind the attacker she marks (from the side line their
 //! boxes overlap almost wholly); their dresses can, once they part.
 //!
-//! Colourful pixels count by their chroma above a floor, so the dress dominates them; skin and
-//! a wooden floor fall in the same bins for everyone and so do not tell people apart, but do
-//! not mislead either. Colourless pixels fall into three lightness bins with a fixed weight,
-//! because a black or white kit has no hue at all: without them a black dress would look like
-//! nothing but its wearer's skin.
+//! Colourful pixels count by their chroma above a floor, so the dress dominates them.
+//! Colourless pixels fall into three lightness bins with a fixed weight, because a black or
+//! white kit has no hue at all: without them a black dress would look like nothing but its
+//! wearer's skin. Only the torso is sampled: skin and the floor fall in the same bins for
+//! everyone, and where they are most of the samples they drown the dresses (see `ROWS`).
 
 use serde::{Deserialize, Serialize};
 
@@ -26,10 +26,13 @@ const CHROMA_FLOOR: f32 = 10.0;
 /// saturated dress weighs 40 to 80): enough that a black or white kit has a look of its own,
 /// not so much that bibs and shadows, which every team shares, drown the dress colours.
 const GREY_WEIGHT: f32 = 30.0;
-/// The part of the box sampled: its body without the head and feet, nor the floor at its
-/// sides, as fractions of the box's height and width.
-const ROWS: (f32, f32) = (0.15, 0.75);
-const COLUMNS: (f32, f32) = (0.15, 0.85);
+/// The part of the box sampled, as fractions of its height and width: the torso, where the
+/// dress is. A box's body below it shows legs and the floor between them, and its sides the
+/// floor beside the arms; for a player far from the camera (20 px wide) that floor was most of
+/// the samples, and a warm wooden floor fell in the hue bins of a white dress under warm light,
+/// so a white and a navy team looked closer than two players of one team.
+const ROWS: (f32, f32) = (0.2, 0.55);
+const COLUMNS: (f32, f32) = (0.25, 0.75);
 /// At most this many samples per side, so the cost does not grow with resolution.
 const GRID: u32 = 24;
 /// Least total weight (chroma above the floor, summed over the samples) for a histogram to be
@@ -84,13 +87,14 @@ impl Appearance {
 mod tests {
     use super::*;
 
-    /// A 20x40 frame: grey floor, a person-sized box in `dress` with a white bib on its chest.
+    /// A 40x80 frame: grey floor, a person-sized box in `dress` with a white bib on its chest
+    /// (a third of the box's width, a fifth of its height, as a netball bib is).
     fn player(dress: [u8; 3]) -> Frame {
-        let (w, h) = (20, 40);
+        let (w, h) = (40, 80);
         let mut rgb = vec![128; w * h * 3];
-        for y in 4..36 {
-            for x in 4..16 {
-                let colour = if (12..18).contains(&y) && (7..13).contains(&x) {
+        for y in 8..72 {
+            for x in 8..32 {
+                let colour = if (22..34).contains(&y) && (16..24).contains(&x) {
                     [245, 245, 245]
                 } else {
                     dress
@@ -102,10 +106,10 @@ mod tests {
     }
 
     const BOX: BoundingBox = BoundingBox {
-        x1: 4.0,
-        y1: 4.0,
-        x2: 16.0,
-        y2: 36.0,
+        x1: 8.0,
+        y1: 8.0,
+        x2: 32.0,
+        y2: 72.0,
     };
 
     #[test]
@@ -130,10 +134,10 @@ mod tests {
     #[test]
     fn boxes_outside_the_frame_have_no_look() {
         let outside = BoundingBox {
-            x1: 30.0,
-            y1: 50.0,
-            x2: 40.0,
-            y2: 60.0,
+            x1: 50.0,
+            y1: 90.0,
+            x2: 60.0,
+            y2: 100.0,
         };
         assert!(Appearance::of(&player([20, 40, 110]), &outside).is_none());
     }
