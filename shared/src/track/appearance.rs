@@ -7,12 +7,13 @@
 //! Colourless pixels fall into three lightness bins with a fixed weight, because a black or
 //! white kit has no hue at all: without them a black dress would look like nothing but its
 //! wearer's skin. Only the torso is sampled: skin and the floor fall in the same bins for
-//! everyone, and where they are most of the samples they drown the dresses (see `ROWS`).
+//! everyone, and where they are most of the samples they drown the dresses (see `ROWS`); of
+//! what floor still shows there, pixels of the colour read beside the box's feet are skipped.
 
 use serde::{Deserialize, Serialize};
 
 use super::sample::grid_pixels;
-use super::team::lab_from_srgb;
+use super::team::{lab_bin, lab_from_srgb};
 use crate::{BoundingBox, Frame};
 
 /// Hue bins of the histogram (30° each), for colourful pixels.
@@ -33,6 +34,14 @@ const GREY_WEIGHT: f32 = 30.0;
 /// so a white and a navy team looked closer than two players of one team.
 const ROWS: (f32, f32) = (0.2, 0.55);
 const COLUMNS: (f32, f32) = (0.25, 0.75);
+/// Beside the lower half of the box, left and right, as fractions of its height and width:
+/// where the floor she stands on shows.
+const BESIDE_ROWS: (f32, f32) = (0.5, 1.0);
+const BESIDE: [(f32, f32); 2] = [(-0.6, -0.1), (1.1, 1.6)];
+const BESIDE_GRID: u32 = 8;
+/// Torso pixels nearer the floor's colour than this (CIE76 ΔE) are the floor seen between
+/// arm and body, and are skipped.
+const FLOOR_DELTA_E: f32 = 15.0;
 /// At most this many samples per side, so the cost does not grow with resolution.
 const GRID: u32 = 24;
 /// Least total weight (chroma above the floor, summed over the samples) for a histogram to be
@@ -49,8 +58,13 @@ impl Appearance {
     /// frame, not finite, or shows too little colour to judge.
     pub fn of(frame: &Frame, bbox: &BoundingBox) -> Option<Self> {
         let mut bins = [0.0_f32; BINS];
+        let floor = floor_colour(frame, bbox);
         for rgb in grid_pixels(frame, bbox, ROWS, COLUMNS, GRID)? {
-            let [l, a, b] = lab_from_srgb(rgb);
+            let lab = lab_from_srgb(rgb);
+            if floor.is_some_and(|f| delta_e(f, lab) < FLOOR_DELTA_E) {
+                continue;
+            }
+            let [l, a, b] = lab;
             let chroma = a.hypot(b);
             if chroma > CHROMA_FLOOR {
                 let turn = (b.atan2(a) / std::f32::consts::TAU).rem_euclid(1.0);
@@ -81,6 +95,35 @@ impl Appearance {
             *v += rate * (s - *v);
         }
     }
+}
+
+/// The colour of the floor beside a box's lower half: the mean of the samples there in the
+/// most common colour bin (someone standing beside her may be that colour instead; her look
+/// then loses that colour, which at worst leaves it too faint to judge).
+fn floor_colour(frame: &Frame, bbox: &BoundingBox) -> Option<[f32; 3]> {
+    let samples: Vec<[f32; 3]> = BESIDE
+        .iter()
+        .filter_map(|&columns| grid_pixels(frame, bbox, BESIDE_ROWS, columns, BESIDE_GRID))
+        .flatten()
+        .map(lab_from_srgb)
+        .collect();
+    let mut counts = std::collections::BTreeMap::<usize, usize>::new();
+    for &lab in &samples {
+        *counts.entry(lab_bin(lab)).or_default() += 1;
+    }
+    let (&mode, &n) = counts.iter().max_by_key(|&(_, n)| *n)?;
+    let sum = samples
+        .iter()
+        .filter(|&&lab| lab_bin(lab) == mode)
+        .fold([0.0; 3], |s, lab| {
+            [s[0] + lab[0], s[1] + lab[1], s[2] + lab[2]]
+        });
+    Some(sum.map(|v| v / n as f32))
+}
+
+/// CIE76 colour difference: straight-line distance in L\*a\*b\*.
+fn delta_e(p: [f32; 3], q: [f32; 3]) -> f32 {
+    ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt()
 }
 
 #[cfg(test)]
@@ -129,6 +172,30 @@ mod tests {
         let grey = Appearance::of(&player([128, 128, 128]), &BOX).unwrap();
         assert!(black.distance(&yellow) > 0.8, "{}", black.distance(&yellow));
         assert!(black.distance(&grey) > 0.5, "{}", black.distance(&grey));
+    }
+
+    /// The 40x80 frame of [`player`] on a `floor`, the dress only a third of the box wide (a
+    /// player side on, far from the camera): a third of the torso samples are floor.
+    fn slim_player(floor: [u8; 3], dress: [u8; 3]) -> Frame {
+        let (w, h) = (40, 80);
+        let mut rgb: Vec<u8> = floor.repeat(w * h);
+        for y in 8..72 {
+            for x in 16..24 {
+                rgb[(y * w + x) * 3..(y * w + x) * 3 + 3].copy_from_slice(&dress);
+            }
+        }
+        Frame::from_rgb(w as u32, h as u32, rgb).unwrap()
+    }
+
+    #[test]
+    fn the_floor_beside_a_slim_player_is_not_her_look() {
+        const WOOD: [u8; 3] = [190, 140, 80];
+        const GREY: [u8; 3] = [128, 128, 128];
+        let on_wood = Appearance::of(&slim_player(WOOD, [235, 235, 235]), &BOX).unwrap();
+        let on_grey = Appearance::of(&slim_player(GREY, [235, 235, 235]), &BOX).unwrap();
+        assert!(on_wood.distance(&on_grey) < 0.05, "{on_wood:?}");
+        let navy = Appearance::of(&slim_player(WOOD, [20, 40, 110]), &BOX).unwrap();
+        assert!(on_wood.distance(&navy) > 0.9, "{}", on_wood.distance(&navy));
     }
 
     #[test]

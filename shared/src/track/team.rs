@@ -65,7 +65,7 @@ type Lab = [f32; 3];
 type Histogram = [f32; BINS];
 
 /// The histogram bin of a colour.
-fn bin([l, a, b]: Lab) -> usize {
+pub(super) fn lab_bin([l, a, b]: Lab) -> usize {
     let index = |v: f32, lo: f32, n: usize| (((v - lo) / BIN_WIDTH).max(0.0) as usize).min(n - 1);
     (index(l, 0.0, L_BINS) * AB_BINS + index(a, -80.0, AB_BINS)) * AB_BINS
         + index(b, -80.0, AB_BINS)
@@ -312,7 +312,7 @@ fn torso_colours(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<BoxC
     }
     let mut binned: BoxColours = Vec::new();
     for colour in grid_pixels(frame, b, TORSO_ROWS, TORSO_COLUMNS, GRID)?.map(lab_from_srgb) {
-        let b = bin(colour);
+        let b = lab_bin(colour);
         let at = match binned.iter().position(|&(k, _, _)| k == b) {
             Some(at) => at,
             None => {
