@@ -78,7 +78,7 @@ impl Default for ByteTrackSettings {
             first_iou: 0.2,
             second_iou: 0.5,
             lost_frames: 30,
-            appearance_weight: 0.5,
+            appearance_weight: 0.8,
             bib_conflict: 0.2,
             identified_lost_frames: 250,
             fill_gaps: 25,
