@@ -192,7 +192,7 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     // 10% misses, 2 px noise, 0.5 false detections a frame. The target (IDF1 >= 0.90)
     // is not reached yet: from the side line, a defender marking goal-side often stands wholly
     // behind her attacker, where neither boxes nor partly hidden looks tell them apart. These
-    // bounds guard what the tracker does today (IDF1 0.84, MOTA 0.89, 90 switches here);
+    // bounds guard what the tracker does today (IDF1 0.85, MOTA 0.90, 72 switches here);
     // without bibs IDF1 was 0.53 (121 switches: each identity a bib hands back counts as one),
     // and without untangling swaps 0.50.
     let eval = netball(&[
@@ -688,7 +688,7 @@ fn a_calibration_puts_the_tracks_on_the_court() {
     assert!(csv.lines().next().unwrap().ends_with(",court_x,court_y"));
 
     // Distance covered: all tracks together against all people in the truth, over the same
-    // frames (robust to which track follows whom). Measured: 851 m against 669 m over the
+    // frames (robust to which track follows whom). Measured: 827 m against 669 m over the
     // 20 s (794 m before tracklets were joined, 820 m after, 828-868 m while the tracker's
     // looks were reworked: on one short clip the spread between versions is that large). The
     // excess is box noise the smoothing lets through (2 px is a lot on this 720p clip's small

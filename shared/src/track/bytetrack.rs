@@ -278,10 +278,11 @@ impl ByteTrack {
             used_high[d] = true;
         }
 
-        // Round 2: tracks still unmatched (not lost ones) against low-score detections.
-        let pool: Vec<usize> = (0..self.tracklets.len())
-            .filter(|&i| !seen[i] && self.tracklets[i].state == State::Tracked)
-            .collect();
+        // Round 2: the tracks round 1 left unmatched against low-score detections. Unlike the
+        // paper, recently lost tracks take part too: a player hidden behind another is often
+        // found only by a low-score box, and if only tracked tracks could take it, the track
+        // of the player in front (whose own box was missed) took hers.
+        let pool: Vec<usize> = pool.into_iter().filter(|&i| !seen[i]).collect();
         for (i, d) in self.associate(&pool, &low, s.second_iou) {
             self.confirm(i, low[d]);
             seen[i] = true;

@@ -120,6 +120,47 @@ fn a_lost_track_is_found_again_under_its_id_and_forgotten_later() {
     assert_ne!(tracker.update(&[detection(at(25), 0.9)])[0].id, id);
 }
 
+/// A player partly hidden behind another, lost for a few frames, is found again by her
+/// low-score box, even in a frame where the box of the player in front is missed: her own
+/// lost track takes it, not the front player's (which ByteTrack's second round alone would
+/// have offered it to).
+#[test]
+fn a_hidden_players_low_score_box_goes_back_to_her_own_lost_track() {
+    let front = BoundingBox {
+        x1: 100.0,
+        y1: 20.0,
+        x2: 120.0,
+        y2: 80.0,
+    };
+    // Behind: feet higher in the picture; the boxes overlap at IoU 0.61.
+    let behind = BoundingBox {
+        x1: 104.0,
+        y1: 17.0,
+        x2: 124.0,
+        y2: 77.0,
+    };
+    let mut tracker = ByteTrack::new(ByteTrackSettings::default());
+    let id_at = |tracks: &[Track], b: &BoundingBox| {
+        tracks.iter().find(|t| t.bbox.iou(b) > 0.9).map(|t| t.id)
+    };
+    let mut ids = (0, 0);
+    for _ in 0..10 {
+        let tracks = tracker.update(&[detection(front, 0.9), detection(behind, 0.9)]);
+        ids = (
+            id_at(&tracks, &front).unwrap(),
+            id_at(&tracks, &behind).unwrap(),
+        );
+    }
+    assert_ne!(ids.0, ids.1);
+    // Wholly hidden for three frames: lost.
+    for _ in 10..13 {
+        tracker.update(&[detection(front, 0.9)]);
+    }
+    // Partly visible again (a low score), while the front player's box is missed.
+    let tracks = tracker.update(&[detection(behind, 0.3)]);
+    assert_eq!(id_at(&tracks, &behind), Some(ids.1), "{tracks:?}");
+}
+
 /// A 200x100 frame of grey floor with people drawn as filled boxes in their dress colours.
 fn scene(people: &[(BoundingBox, [u8; 3])]) -> Frame {
     let (w, h) = (200usize, 100usize);
