@@ -126,18 +126,12 @@ fn a_lost_track_is_found_again_under_its_id_and_forgotten_later() {
 /// have offered it to).
 #[test]
 fn a_hidden_players_low_score_box_goes_back_to_her_own_lost_track() {
-    let front = BoundingBox {
-        x1: 100.0,
-        y1: 20.0,
-        x2: 120.0,
-        y2: 80.0,
-    };
+    let front = standing_at(100.0);
     // Behind: feet higher in the picture; the boxes overlap at IoU 0.61.
     let behind = BoundingBox {
-        x1: 104.0,
         y1: 17.0,
-        x2: 124.0,
         y2: 77.0,
+        ..standing_at(104.0)
     };
     let mut tracker = ByteTrack::new(ByteTrackSettings::default());
     let id_at = |tracks: &[Track], b: &BoundingBox| {
