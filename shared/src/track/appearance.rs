@@ -13,7 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::sample::grid_pixels;
-use super::team::{lab_bin, lab_from_srgb};
+use super::team::{BoxColours, bin_region, distance2, lab_from_srgb};
 use crate::{BoundingBox, Frame};
 
 /// Hue bins of the histogram (30° each), for colourful pixels.
@@ -61,7 +61,7 @@ impl Appearance {
         let floor = floor_colour(frame, bbox);
         for rgb in grid_pixels(frame, bbox, ROWS, COLUMNS, GRID)? {
             let lab = lab_from_srgb(rgb);
-            if floor.is_some_and(|f| delta_e(f, lab) < FLOOR_DELTA_E) {
+            if floor.is_some_and(|f| distance2(&f, &lab).sqrt() < FLOOR_DELTA_E) {
                 continue;
             }
             let [l, a, b] = lab;
@@ -101,29 +101,16 @@ impl Appearance {
 /// most common colour bin (someone standing beside her may be that colour instead; her look
 /// then loses that colour, which at worst leaves it too faint to judge).
 fn floor_colour(frame: &Frame, bbox: &BoundingBox) -> Option<[f32; 3]> {
-    let samples: Vec<[f32; 3]> = BESIDE
-        .iter()
-        .filter_map(|&columns| grid_pixels(frame, bbox, BESIDE_ROWS, columns, BESIDE_GRID))
-        .flatten()
-        .map(lab_from_srgb)
-        .collect();
-    let mut counts = std::collections::BTreeMap::<usize, usize>::new();
-    for &lab in &samples {
-        *counts.entry(lab_bin(lab)).or_default() += 1;
+    let mut binned: BoxColours = Vec::new();
+    for columns in BESIDE {
+        // A strip outside the frame adds nothing.
+        let _ = bin_region(&mut binned, frame, bbox, BESIDE_ROWS, columns, BESIDE_GRID);
     }
-    let (&mode, &n) = counts.iter().max_by_key(|&(_, n)| *n)?;
-    let sum = samples
+    // Of bins as full, the last in colour order.
+    let (_, n, sum) = binned
         .iter()
-        .filter(|&&lab| lab_bin(lab) == mode)
-        .fold([0.0; 3], |s, lab| {
-            [s[0] + lab[0], s[1] + lab[1], s[2] + lab[2]]
-        });
-    Some(sum.map(|v| v / n as f32))
-}
-
-/// CIE76 colour difference: straight-line distance in L\*a\*b\*.
-fn delta_e(p: [f32; 3], q: [f32; 3]) -> f32 {
-    ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt()
+        .max_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))?;
+    Some(sum.map(|v| v / n))
 }
 
 #[cfg(test)]

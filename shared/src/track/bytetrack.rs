@@ -163,6 +163,15 @@ struct Tracklet {
     state: State,
 }
 
+impl Tracklet {
+    /// Its latest look seen clear of everyone, if that was in frame `from` or later.
+    fn clear_since(&self, from: u64) -> Option<Appearance> {
+        self.clear
+            .filter(|&(at, _)| at >= from)
+            .map(|(_, look)| look)
+    }
+}
+
 /// The tracker: feed it each frame's detections in order.
 #[derive(Clone, Debug)]
 pub struct ByteTrack {
@@ -434,6 +443,9 @@ impl ByteTrack {
         let frame = self.frame;
         for i in 0..self.tracklets.len() {
             let t = &self.tracklets[i];
+            if t.state != State::Tracked {
+                continue;
+            }
             let since = if t.bib.contradictions() >= SPLIT_AFTER {
                 t.contradicted_since
             } else if t.other_kit >= KIT_SPLIT_AFTER {
@@ -441,9 +453,6 @@ impl ByteTrack {
             } else {
                 continue;
             };
-            if t.state != State::Tracked {
-                continue;
-            }
             let key = self.next_key;
             self.next_key += 1;
             let mut left = t.clone();
@@ -456,7 +465,7 @@ impl ByteTrack {
             self.relabel(since, vec![(old, id)]);
             let t = &mut self.tracklets[i];
             t.id = id;
-            t.look = t.clear.filter(|&(at, _)| at == frame).map(|(_, look)| look);
+            t.look = t.clear_since(frame);
             t.bib.restart();
             t.other_kit = 0;
             t.born = frame;
@@ -596,12 +605,12 @@ impl ByteTrack {
                     Some(crossed) => crossed,
                     None => {
                         // Each as seen clear of everyone since they last overlapped.
-                        let apart = |t: &Tracklet| {
-                            t.clear.filter(|&(at, _)| at > last).map(|(_, look)| look)
-                        };
-                        let (Some(la), Some(lb), Some(sa), Some(sb)) =
-                            (a.look, b.look, apart(a), apart(b))
-                        else {
+                        let (Some(la), Some(lb), Some(sa), Some(sb)) = (
+                            a.look,
+                            b.look,
+                            a.clear_since(last + 1),
+                            b.clear_since(last + 1),
+                        ) else {
                             continue;
                         };
                         let kept = la.distance(&sa) + lb.distance(&sb);
@@ -623,7 +632,7 @@ impl ByteTrack {
         // A tracklet still entangled may be following someone else: it learns no more of its
         // look until that is settled.
         for t in &mut self.tracklets {
-            let Some((_, seen)) = t.clear.filter(|&(at, _)| at == frame) else {
+            let Some(seen) = t.clear_since(frame) else {
                 continue;
             };
             match &mut t.look {

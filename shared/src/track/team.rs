@@ -65,7 +65,7 @@ type Lab = [f32; 3];
 type Histogram = [f32; BINS];
 
 /// The histogram bin of a colour.
-pub(super) fn lab_bin([l, a, b]: Lab) -> usize {
+fn lab_bin([l, a, b]: Lab) -> usize {
     let index = |v: f32, lo: f32, n: usize| (((v - lo) / BIN_WIDTH).max(0.0) as usize).min(n - 1);
     (index(l, 0.0, L_BINS) * AB_BINS + index(a, -80.0, AB_BINS)) * AB_BINS
         + index(b, -80.0, AB_BINS)
@@ -123,10 +123,10 @@ pub struct TeamClassifier {
     tracks: BTreeMap<u32, Samples>,
 }
 
-/// One box's torso pixels, binned: per bin they fall in, how many and the sum of their colours.
-/// A torso shows a handful of bins, so this is a fraction of the size of its pixels, and it is
-/// all the clustering and the kits' colours need.
-type BoxColours = Vec<(usize, f32, Lab)>;
+/// A region's pixels (here a box's torso), binned: per bin they fall in, how many and the sum
+/// of their colours. A torso shows a handful of bins, so this is a fraction of the size of its
+/// pixels, and it is all the clustering and the kits' colours need.
+pub(super) type BoxColours = Vec<(usize, f32, Lab)>;
 
 /// Boxes' binned pixels added up: per bin, how many pixels and the sum of their colours.
 struct Tally {
@@ -311,7 +311,21 @@ fn torso_colours(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<BoxC
         return None;
     }
     let mut binned: BoxColours = Vec::new();
-    for colour in grid_pixels(frame, b, TORSO_ROWS, TORSO_COLUMNS, GRID)?.map(lab_from_srgb) {
+    bin_region(&mut binned, frame, b, TORSO_ROWS, TORSO_COLUMNS, GRID)?;
+    Some(binned)
+}
+
+/// Adds the sample grid over `rows` × `columns` of box `b` (see [`grid_pixels`]) to `binned`,
+/// or returns `None` when the box is not finite or the region falls outside the frame.
+pub(super) fn bin_region(
+    binned: &mut BoxColours,
+    frame: &Frame,
+    b: &BoundingBox,
+    rows: (f32, f32),
+    columns: (f32, f32),
+    grid: u32,
+) -> Option<()> {
+    for colour in grid_pixels(frame, b, rows, columns, grid)?.map(lab_from_srgb) {
         let b = lab_bin(colour);
         let at = match binned.iter().position(|&(k, _, _)| k == b) {
             Some(at) => at,
@@ -326,7 +340,7 @@ fn torso_colours(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<BoxC
             *s += v;
         }
     }
-    Some(binned)
+    Some(())
 }
 
 /// How much each bin tells the teams apart, from how many tracks show it (a share of
@@ -364,7 +378,7 @@ fn weighted(h: &Histogram, weights: &Histogram) -> Histogram {
     w
 }
 
-fn distance2<const N: usize>(a: &[f32; N], b: &[f32; N]) -> f32 {
+pub(super) fn distance2<const N: usize>(a: &[f32; N], b: &[f32; N]) -> f32 {
     a.iter().zip(b).map(|(p, q)| (p - q) * (p - q)).sum()
 }
 
