@@ -53,6 +53,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
   # crates.io no longer serves.
   env "${tool_build[@]}" cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
+# The tools are in ~/.cargo/bin now; their build folder (over 1 GB) is not needed again.
+rm -rf "$(cd "$(dirname "$0")/.." && pwd)/target/tools"
 # TrackEval, the reference that server/tests/eval_trackeval.rs checks the tracking metrics
 # against: a virtual environment outside the repository with scripts/trackeval-requirements.txt,
 # reinstalled only when that file changes.

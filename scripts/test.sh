@@ -13,7 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-step() { echo "== $1 ($(date -u +%H:%M:%S))"; }
+# Disk left is printed with each step: a full disk kills the linker with SIGBUS, which says
+# nothing of the cause.
+step() { echo "== $1 ($(date -u +%H:%M:%S), $(df -h --output=avail . | tail -1 | tr -d ' ') free)"; }
+
+# A run of this script builds everything once: incremental caches would only take disk (several
+# GB for the workspace's test binaries) without saving a later build anything.
+export CARGO_INCREMENTAL=0
 
 step setup
 bash scripts/setup.sh
