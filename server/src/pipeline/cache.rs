@@ -23,8 +23,9 @@ pub struct Cache {
 
 /// Bumped when the outputs change for the same inputs (a fix in tracking, a new export), so
 /// older entries are not served. v2: tracklets joined into players, and the tracker's looks
-/// and second round reworked (2026-11-28).
-const GENERATION: &str = "analysis-v2";
+/// and second round reworked (2026-11-28). v3: distance and speeds from a fixed-lag smoother
+/// that leaves out stray positions and jumps.
+const GENERATION: &str = "analysis-v3";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {

@@ -22,7 +22,7 @@ impl Motion {
 
     /// `dt` time steps ahead, with white acceleration noise of `acceleration_std`.
     pub(crate) fn predict(&mut self, dt: f64, acceleration_std: f64) {
-        let f = Matrix2::new(1.0, dt, 0.0, 1.0);
+        let f = transition(dt);
         let q = Matrix2::new(
             dt.powi(4) / 4.0,
             dt.powi(3) / 2.0,
@@ -46,8 +46,43 @@ impl Motion {
         Vector2::new(self.state[(0, 0)], self.state[(0, 1)])
     }
 
+    /// The squared distance of a measured position from this estimate, in units of the
+    /// measurement's expected spread (chi-squared with two degrees of freedom).
+    pub(crate) fn normalised_innovation(&self, z: Vector2<f64>, measurement_std: f64) -> f64 {
+        (z - self.position()).norm_squared() / self.innovation_std(measurement_std).powi(2)
+    }
+
+    /// The Rauch–Tung–Striebel backward step: this filtered estimate refined by the smoothed
+    /// state `next` (rows position and velocity, as the filter's) of the moment `dt` later,
+    /// for which `prior` is the prediction this estimate made.
+    ///
+    /// Hand-written: `adskalman`, the nalgebra Kalman crate, smooths whole recorded sequences,
+    /// and a match's worth per track is not bounded memory; over this filter's own state the
+    /// step is one line.
+    pub(crate) fn smoothed(&self, dt: f64, prior: &Motion, next: &Matrix2<f64>) -> Matrix2<f64> {
+        // The prediction's covariance holds the process noise, so it is invertible whenever
+        // time moved on; otherwise there is nothing to refine.
+        match prior.covariance.try_inverse() {
+            Some(inverse) => {
+                self.state
+                    + self.covariance * transition(dt).transpose() * inverse * (next - prior.state)
+            }
+            None => self.state,
+        }
+    }
+
+    /// The estimate: rows position and velocity, columns the x and y axes.
+    pub(crate) fn state(&self) -> &Matrix2<f64> {
+        &self.state
+    }
+
     /// The spread of the next measurement on each axis.
     pub(crate) fn innovation_std(&self, measurement_std: f64) -> f64 {
         (self.covariance[(0, 0)] + measurement_std.powi(2)).sqrt()
     }
+}
+
+/// Constant velocity over `dt`.
+fn transition(dt: f64) -> Matrix2<f64> {
+    Matrix2::new(1.0, dt, 0.0, 1.0)
 }
