@@ -1,6 +1,7 @@
 //! `netball eval --truth truth.json --result result.json`: scores an analysis against the
 //! simulator's truth: detection AP, tracking HOTA, IDF1, MOTA and ID switches, the
-//! positions read from bibs, and the match events.
+//! positions read from bibs, the match events, and (with a calibration) distance covered and
+//! top speeds.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -8,8 +9,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use netball_server::eval::{
-    self, EventClass, FrameObjects, KindScores, PositionScores, ScoredEvent, Sequence,
-    TrackingScores,
+    self, EventClass, FrameObjects, KindScores, MovementFrame, MovementScores, PositionScores,
+    ReportedMovement, ScoredEvent, Sequence, TrackingScores,
     positions::{Labelled, greedy_pairs},
 };
 use netball_server::simulate::events::{EventKind as TruthKind, Gain, TruthEvent, ViolationKind};
@@ -44,6 +45,9 @@ struct Report {
     positions: PositionScores,
     /// Per kind of event, matched within [`EVENT_TOLERANCE_S`].
     events: BTreeMap<EventClass, KindScores>,
+    /// Distance and top speeds, when the analysis was calibrated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    movement: Option<MovementScores>,
 }
 
 /// How far apart in time a found event (or flag) and the truth's may be and still be one.
@@ -82,6 +86,15 @@ pub fn run(args: EvalArgs) -> Result<()> {
     };
     let mut gt_boxes: Vec<Vec<[f64; 4]>> = vec![Vec::new(); n];
     let mut gt_positions: Vec<Vec<Labelled>> = vec![Vec::new(); n];
+    let mut moving: Vec<MovementFrame> = result
+        .frames
+        .iter()
+        .map(|f| MovementFrame {
+            time: f.time,
+            people: Vec::new(),
+            tracks: Vec::new(),
+        })
+        .collect();
     let mut size = None;
     let mut fps = 25;
     truth::read_frames(
@@ -100,6 +113,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
                         gt.frames[i].boxes.push(ltwh(o.bbox));
                         gt_boxes[i].push(ltwh(o.bbox));
                         gt_positions[i].push((u64::from(o.id), ltwh(o.bbox), o.position));
+                        moving[i]
+                            .people
+                            .push((u64::from(o.id), ltwh(o.bbox), o.ground));
                     }
                 }
             }
@@ -135,6 +151,9 @@ pub fn run(args: EvalArgs) -> Result<()> {
             pred.frames[i].ids.push(u64::from(t.id));
             pred.frames[i].boxes.push(ltwh([b.x1, b.y1, b.x2, b.y2]));
             read[i].push((u64::from(t.id), ltwh([b.x1, b.y1, b.x2, b.y2]), t.position));
+            moving[i]
+                .tracks
+                .push((u64::from(t.id), ltwh([b.x1, b.y1, b.x2, b.y2])));
         }
         for d in f.detections.iter().filter(|d| is_person(d.class_id)) {
             let b = d.bbox;
@@ -185,6 +204,21 @@ pub fn run(args: EvalArgs) -> Result<()> {
         on.get(&(frame, track)).copied()
     });
 
+    let reported: BTreeMap<u64, ReportedMovement> = result
+        .tracks
+        .iter()
+        .filter_map(|t| {
+            t.movement.as_ref().map(|m| {
+                let totals = ReportedMovement {
+                    distance_m: m.distance_m,
+                    top_speed: m.top_speed,
+                };
+                (u64::from(t.id), totals)
+            })
+        })
+        .collect();
+    let movement = (!reported.is_empty()).then(|| eval::movement_scores(&moving, &reported));
+
     let report = Report {
         frames: n,
         ap50: eval::ap50(&gt_boxes, &dets),
@@ -192,6 +226,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
         tracking: eval::evaluate(&gt, &pred),
         positions: eval::position_scores(&gt_positions, &read, &summary_positions),
         events,
+        movement,
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -338,6 +373,22 @@ fn print_report(r: &Report) {
             pct(k.f1()),
             k.right_player,
             k.matched
+        );
+    }
+    if let Some(m) = &r.movement {
+        println!(
+            "distance    tracks {:.0} m, truth {:.0} m (x{:.3}); {} tracks that followed one person: {:.0} m against her {:.0} m (x{:.3})",
+            m.tracks_m,
+            m.truth_m,
+            m.tracks_m / m.truth_m.max(f64::MIN_POSITIVE),
+            m.faithful_tracks,
+            m.faithful_m,
+            m.faithful_truth_m,
+            m.faithful_m / m.faithful_truth_m.max(f64::MIN_POSITIVE)
+        );
+        println!(
+            "top speed   {} of those tracks: off by {:+.2} m/s on average, {:.2} m/s in size",
+            m.speed_tracks, m.top_speed_bias, m.top_speed_error
         );
     }
 }

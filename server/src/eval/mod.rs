@@ -13,6 +13,7 @@
 //! - [`hota`]: HOTA and its parts (DetA, AssA, LocA).
 //! - [`ap`]: detection average precision (AP50, AP50:95), which ignores identities.
 //! - [`positions`]: how often tracks name their players' positions, and name them right.
+//! - [`movement`]: distance covered and top speeds against the people's paths.
 //! - [`events`]: possessions, passes, shots, goals and misses found against the truth's.
 //!
 //! Unlike TrackEval's MOTChallenge loader, nothing here drops "distractor" classes or
@@ -26,6 +27,7 @@ pub mod hota;
 pub mod identity;
 mod iou;
 pub mod mot;
+pub mod movement;
 pub mod positions;
 mod prepare;
 
@@ -38,6 +40,7 @@ pub use hota::{HotaScores, hota_metrics};
 pub use identity::{IdentityScores, identity_metrics};
 pub use iou::box_iou;
 pub use mot::{EvalError, parse_mot, read_mot};
+pub use movement::{MovementFrame, MovementScores, ReportedMovement, movement_scores};
 pub use positions::{PositionScores, position_scores};
 
 use prepare::Prepared;
