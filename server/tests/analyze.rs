@@ -107,6 +107,20 @@ fn analyze_oracle(out: &Path, extra: &[&str]) -> Output {
     netball(&args)
 }
 
+/// `netball eval --json` of a result of the test clip.
+fn eval_scores(result: &Path) -> Value {
+    let eval = netball(&[
+        OsStr::new("eval"),
+        OsStr::new("--truth"),
+        clip().truth.as_os_str(),
+        OsStr::new("--result"),
+        result.as_os_str(),
+        OsStr::new("--json"),
+    ]);
+    assert!(eval.status.success(), "{}", text(&eval));
+    serde_json::from_slice(&eval.stdout).unwrap()
+}
+
 fn read_result(path: &Path) -> AnalysisResult {
     AnalysisResult::from_json(&std::fs::read(path).unwrap()).unwrap()
 }
@@ -195,16 +209,7 @@ fn oracle_tracking_scores_and_every_output_is_written() {
     // bounds guard what the tracker does today (IDF1 0.85, MOTA 0.90, 72 switches here);
     // without bibs IDF1 was 0.53 (121 switches: each identity a bib hands back counts as one),
     // and without untangling swaps 0.50.
-    let eval = netball(&[
-        OsStr::new("eval"),
-        OsStr::new("--truth"),
-        clip().truth.as_os_str(),
-        OsStr::new("--result"),
-        folder.join("result.json").as_os_str(),
-        OsStr::new("--json"),
-    ]);
-    assert!(eval.status.success(), "{}", text(&eval));
-    let scores: Value = serde_json::from_slice(&eval.stdout).unwrap();
+    let scores = eval_scores(&folder.join("result.json"));
     let idf1 = scores["tracking"]["idf1"].as_f64().unwrap();
     let switches = scores["tracking"]["id_switches"].as_u64().unwrap();
     let mota = scores["tracking"]["mota"].as_f64().unwrap();
@@ -723,16 +728,7 @@ fn a_calibration_puts_the_tracks_on_the_court() {
     );
     // `netball eval` scores the same, and the tracks that followed one person throughout
     // against her path over their frames (here 7 tracks, 63.6 m against 63.4 m).
-    let eval = netball(&[
-        OsStr::new("eval"),
-        OsStr::new("--truth"),
-        clip().truth.as_os_str(),
-        OsStr::new("--result"),
-        out_dir.join("clip/result.json").as_os_str(),
-        OsStr::new("--json"),
-    ]);
-    assert!(eval.status.success(), "{}", text(&eval));
-    let scores: Value = serde_json::from_slice(&eval.stdout).unwrap();
+    let scores = eval_scores(&out_dir.join("clip/result.json"));
     let m = &scores["movement"];
     eprintln!("eval: {m}");
     let v = |k: &str| m[k].as_f64().unwrap();
