@@ -1,7 +1,7 @@
 //! `netball eval --truth truth.json --result result.json`: scores an analysis against the
 //! simulator's truth: detection AP, tracking HOTA, IDF1, MOTA and ID switches, the
-//! positions read from bibs, the match events, and (with a calibration) distance covered and
-//! top speeds.
+//! positions read from bibs, the match events, and (with a calibration) distance covered, top
+//! speeds and heat maps.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -212,6 +212,7 @@ pub fn run(args: EvalArgs) -> Result<()> {
                 let totals = ReportedMovement {
                     distance_m: m.distance_m,
                     top_speed: m.top_speed,
+                    heat: m.heat.clone(),
                 };
                 (u64::from(t.id), totals)
             })
@@ -389,6 +390,10 @@ fn print_report(r: &Report) {
         println!(
             "top speed   {} of those tracks: off by {:+.2} m/s on average, {:.2} m/s in size",
             m.speed_tracks, m.top_speed_bias, m.top_speed_error
+        );
+        println!(
+            "heat maps   {}% of those people's tracked time in the right 1 m cell",
+            pct(m.heat_right)
         );
     }
 }

@@ -13,7 +13,7 @@
 //! - [`hota`]: HOTA and its parts (DetA, AssA, LocA).
 //! - [`ap`]: detection average precision (AP50, AP50:95), which ignores identities.
 //! - [`positions`]: how often tracks name their players' positions, and name them right.
-//! - [`movement`]: distance covered and top speeds against the people's paths.
+//! - [`movement`]: distance covered, top speeds and heat maps against the people's paths.
 //! - [`events`]: possessions, passes, shots, goals and misses found against the truth's.
 //!
 //! Unlike TrackEval's MOTChallenge loader, nothing here drops "distractor" classes or

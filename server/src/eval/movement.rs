@@ -6,11 +6,13 @@
 //! person throughout (matched by IoU, as [`super::positions`] does, to her alone in every
 //! frame they were matched in): each track's distance against her path over the frames the
 //! track was seen in, and its top speed against her largest displacement in one second over
-//! those frames. That isolates the smoothing from the tracker's mistakes.
+//! those frames, and its heat map against where she spent that time. That isolates the
+//! smoothing from the tracker's mistakes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use netball_shared::court::CourtPoint;
+use netball_shared::stats::HeatMap;
 use serde::Serialize;
 
 use super::positions::greedy_pairs;
@@ -28,6 +30,7 @@ pub struct MovementFrame {
 pub struct ReportedMovement {
     pub distance_m: f64,
     pub top_speed: f64,
+    pub heat: HeatMap,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -41,6 +44,9 @@ pub struct MovementScores {
     pub faithful_tracks: usize,
     pub faithful_m: f64,
     pub faithful_truth_m: f64,
+    /// Of those people's time while tracked (as counted between sightings), the share their
+    /// tracks' heat maps put in the right 1 m cell.
+    pub heat_right: f64,
     /// Of the faithful tracks seen for [`MIN_SPEED_SPAN_S`] or more, how many, and the mean of
     /// (top speed reported − the person's largest one-second displacement while tracked),
     /// signed and absolute, m/s.
@@ -92,6 +98,7 @@ pub fn movement_scores(
         }
     }
     let mut biases = Vec::new();
+    let (mut heat_right, mut heat_total) = (0.0, 0.0);
     for (id, sightings) in &seen {
         let Some(movement) = reported.get(id) else {
             continue;
@@ -107,11 +114,22 @@ pub fn movement_scores(
             .collect();
         scores.faithful_tracks += 1;
         scores.faithful_m += movement.distance_m;
-        scores.faithful_truth_m += path
-            .windows(2)
-            .filter(|w| w[1].0 - w[0].0 <= MAX_GAP_S)
-            .map(|w| f64::from(w[1].1.distance(w[0].1)))
-            .sum::<f64>();
+        // Her path and her time per cell, each step's time where it ends (as the heat map
+        // counts it).
+        let mut truth_heat = vec![0.0; movement.heat.seconds.len()];
+        for w in path.windows(2).filter(|w| w[1].0 - w[0].0 <= MAX_GAP_S) {
+            let ((t0, a), (t1, b)) = (w[0], w[1]);
+            scores.faithful_truth_m += f64::from(b.distance(a));
+            if let Some(cell) = movement.heat.cell(f64::from(b.x), f64::from(b.y))
+                && let Some(seconds) = truth_heat.get_mut(cell)
+            {
+                *seconds += t1 - t0;
+            }
+        }
+        for (&found, &truth) in movement.heat.seconds.iter().zip(&truth_heat) {
+            heat_right += f64::from(found).min(truth);
+            heat_total += truth;
+        }
         let span = path
             .last()
             .zip(path.first())
@@ -128,6 +146,9 @@ pub fn movement_scores(
             }
             biases.push(movement.top_speed - top);
         }
+    }
+    if heat_total > 0.0 {
+        scores.heat_right = heat_right / heat_total;
     }
     scores.speed_tracks = biases.len();
     if !biases.is_empty() {
@@ -169,14 +190,31 @@ mod tests {
             .collect()
     }
 
+    /// An empty heat map of the analysis' layout: 1 m cells from (-1, -1), 33 x 18.
+    fn heat() -> HeatMap {
+        HeatMap {
+            columns: 33,
+            rows: 18,
+            seconds: vec![0.0; 33 * 18],
+        }
+    }
+
     #[test]
     fn faithful_tracks_are_scored_against_their_persons_path() {
+        // Track 10 puts half of each second of the walk in the right cell (y = 5 is row 6;
+        // x from 2 to 8 is columns 3 to 8) and half in the row beside it.
+        let mut walked = heat();
+        for column in 3..=8 {
+            walked.seconds[6 * 33 + column] = 0.5;
+            walked.seconds[7 * 33 + column] = 0.5;
+        }
         let reported = BTreeMap::from([
             (
                 10,
                 ReportedMovement {
                     distance_m: 6.3,
                     top_speed: 1.1,
+                    heat: walked,
                 },
             ),
             (
@@ -184,6 +222,7 @@ mod tests {
                 ReportedMovement {
                     distance_m: 9.0,
                     top_speed: 4.0,
+                    heat: heat(),
                 },
             ),
         ]);
@@ -198,5 +237,7 @@ mod tests {
         assert_eq!(s.speed_tracks, 1);
         assert!((s.top_speed_bias - 0.1).abs() < 1e-4, "{s:?}");
         assert!((s.top_speed_error - 0.1).abs() < 1e-4, "{s:?}");
+        // 3 s of her 6 s in the right cells.
+        assert!((s.heat_right - 0.5).abs() < 1e-3, "{s:?}");
     }
 }

@@ -69,19 +69,23 @@ impl HeatMap {
 
     /// Adds `dt` seconds at `p` (nothing when `p` is off the map).
     fn add(&mut self, [x, y]: [f64; 2], dt: f64) {
-        let (c, r) = ((x + Self::MARGIN).floor(), (y + Self::MARGIN).floor());
-        if c >= 0.0 && r >= 0.0 && c < f64::from(self.columns) && r < f64::from(self.rows) {
-            self.seconds[r as usize * self.columns as usize + c as usize] += dt as f32;
+        if let Some(i) = self.cell(x, y) {
+            self.seconds[i] += dt as f32;
         }
     }
 
     /// Seconds in the cell holding `(x, y)`, metres.
     pub fn at(&self, x: f64, y: f64) -> f32 {
+        self.cell(x, y)
+            .and_then(|i| self.seconds.get(i).copied())
+            .unwrap_or(0.0)
+    }
+
+    /// The index in `seconds` of the cell holding `(x, y)`, metres; `None` off the map.
+    pub fn cell(&self, x: f64, y: f64) -> Option<usize> {
         let (c, r) = ((x + Self::MARGIN).floor(), (y + Self::MARGIN).floor());
-        if c < 0.0 || r < 0.0 || c >= f64::from(self.columns) || r >= f64::from(self.rows) {
-            return 0.0;
-        }
-        self.seconds[r as usize * self.columns as usize + c as usize]
+        (c >= 0.0 && r >= 0.0 && c < f64::from(self.columns) && r < f64::from(self.rows))
+            .then(|| r as usize * self.columns as usize + c as usize)
     }
 }
 
