@@ -688,8 +688,10 @@ fn a_calibration_puts_the_tracks_on_the_court() {
         "{} tracked feet, median {median:.3} m from the truth",
         errors.len()
     );
+    // Measured 0.207 m; 0.283 m while the court position was the box's bottom edge itself,
+    // which shows the nearest point of the feet rather than where the player stands.
     assert!(
-        errors.len() > 5000 && median < 0.35,
+        errors.len() > 5000 && median < 0.25,
         "{} feet, median {median} m",
         errors.len()
     );
@@ -697,7 +699,7 @@ fn a_calibration_puts_the_tracks_on_the_court() {
     assert!(csv.lines().next().unwrap().ends_with(",court_x,court_y"));
 
     // Distance covered: all tracks together against all people in the truth, over the same
-    // frames (robust to which track follows whom). Measured: 639 m against 669 m over the
+    // frames (robust to which track follows whom). Measured: 643 m against 669 m over the
     // 20 s; before the smoother looked a second ahead and left out leaps between players, the
     // forward filter alone gave 794-868 m, depending on the tracker's version. Not counted:
     // frames where nobody tracks a person, and gaps over a second. On the fifteen 60-120 s 1080p clips
@@ -727,8 +729,8 @@ fn a_calibration_puts_the_tracks_on_the_court() {
         "tracks {tracked} m, truth {walked} m"
     );
     // `netball eval` scores the same, and the tracks that followed one person throughout
-    // against her path over their frames (here 7 tracks, 63.6 m against 63.4 m, their heat
-    // maps 93% in agreement with where she was).
+    // against her path over their frames (here 7 tracks, 64.1 m against 63.4 m, their heat
+    // maps 95% in agreement with where she was).
     let scores = eval_scores(&out_dir.join("clip/result.json"));
     let m = &scores["movement"];
     eprintln!("eval: {m}");

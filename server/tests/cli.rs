@@ -541,3 +541,23 @@ fn half_precision_on_the_cpu_is_refused_clearly() {
         "a refused run writes nothing"
     );
 }
+
+#[test]
+fn a_feet_depth_beyond_reason_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    for depth in ["-0.1", "3", "NaN"] {
+        fails_with(
+            &[
+                os("analyze"),
+                common::vtest().as_os_str(),
+                os("-o"),
+                dir.path().as_os_str(),
+                os("--weights"),
+                common::best_pt().as_os_str(),
+                os(&format!("--feet-depth={depth}")),
+            ],
+            "is not a distance from 0 to 2 m",
+        );
+    }
+    assert!(!dir.path().join("vtest").exists());
+}

@@ -127,6 +127,11 @@ pub struct AnalyzeArgs {
     /// many frames at the analysed size).
     #[arg(long, default_value_t = 50)]
     identity_lag: u32,
+    /// With a calibration: metres beyond a box's bottom edge, along the camera's line of
+    /// sight, where a player's court position is taken (the edge shows the nearest point of
+    /// her feet, not the middle of where she stands).
+    #[arg(long, default_value_t = 0.25)]
+    feet_depth: f32,
     /// Do not join tracklets into players at the end (tracklets of one team and bib position
     /// never seen together, and tracklets without a bib that continue one another).
     #[arg(long)]
@@ -177,6 +182,7 @@ impl AnalyzeArgs {
             ball: BallTrackerSettings::default(),
             teams: TeamSettings::default(),
             calibration: None,
+            feet_depth_m: self.feet_depth,
             roles: BTreeMap::new(),
             rules: RuleSettings {
                 offside: OffsideSettings {
@@ -275,6 +281,11 @@ struct ModelSpec {
 
 pub fn run(args: AnalyzeArgs) -> Result<()> {
     ffmpeg_next::util::log::set_level(ffmpeg_next::util::log::Level::Error);
+    anyhow::ensure!(
+        (0.0..=2.0).contains(&args.feet_depth),
+        "--feet-depth {} is not a distance from 0 to 2 m",
+        args.feet_depth
+    );
     if !args.truth.is_empty() && args.truth.len() != args.videos.len() {
         bail!(
             "--truth is given {} times for {} videos: give one truth file per video, in order",

@@ -171,6 +171,7 @@ mod tests {
             ball: Default::default(),
             teams: Default::default(),
             calibration: None,
+            feet_depth_m: 0.25,
             roles: Default::default(),
             rules: Default::default(),
             read_bibs: true,

@@ -65,6 +65,8 @@ pub struct Tracking {
     classes: Vec<String>,
     /// Video pixels to court metres, when the camera is calibrated.
     to_court: Option<ImageToCourt>,
+    /// See [`AnalysisSettings::feet_depth_m`].
+    feet_depth_m: f32,
     held: VecDeque<Held>,
     lag: usize,
     /// Longest gap filled between two sightings of a track, in analysed frames.
@@ -108,6 +110,7 @@ impl Tracking {
             officials: classes.iter().map(|c| ObjectKind::is_official(c)).collect(),
             classes: classes.to_vec(),
             to_court: floor.as_ref().and_then(Homography::to_court),
+            feet_depth_m: settings.feet_depth_m,
             held: VecDeque::new(),
             lag: settings.identity_lag as usize,
             fill_gaps: settings.people.fill_gaps as usize,
@@ -168,13 +171,8 @@ impl Tracking {
         let mut tracks = self.people.update_with_cues(&people, &cues);
         if let Some(to_court) = &self.to_court {
             for t in &mut tracks {
-                let feet = [f64::from(t.bbox.x1 + t.bbox.x2) / 2.0, f64::from(t.bbox.y2)];
-                t.court = to_court.map(feet);
-                // Depth changes fastest along the image's vertical: a pixel up from the feet.
-                t.court_px_m = t
-                    .court
-                    .zip(to_court.map([feet[0], feet[1] - 1.0]))
-                    .map(|(a, b)| a.distance(b));
+                let feet = to_court.feet(&t.bbox, self.feet_depth_m);
+                (t.court, t.court_px_m) = (feet.map(|f| f.at), feet.map(|f| f.px_m));
             }
         }
         let ball = self.ball.push(index, &balls);

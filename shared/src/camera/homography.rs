@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::court::CourtPoint;
+use crate::detect::BoundingBox;
 
 /// A 3x3 homography, row-major, mapping court floor points to image pixels. Its inverse maps
 /// a player's ground point in the image back onto the court.
@@ -44,6 +45,33 @@ impl ImageToCourt {
         let [x, y] = apply(&self.0, u, v)?;
         Some(CourtPoint::new(x as f32, y as f32))
     }
+
+    /// Where the person boxed by `bbox` (image pixels) stands on the court, `depth_m` beyond
+    /// the box's bottom edge along the camera's line of sight, and the metres of floor one
+    /// pixel spans there. The bottom edge shows the point of her feet nearest the camera,
+    /// not the middle of where she stands; `None` where the feet show no floor point.
+    pub fn feet(&self, bbox: &BoundingBox, depth_m: f32) -> Option<Feet> {
+        let bottom = [f64::from(bbox.x1 + bbox.x2) / 2.0, f64::from(bbox.y2)];
+        let near = self.map(bottom)?;
+        // Depth changes fastest along the image's vertical: a pixel up from the feet lies
+        // further along the line of sight.
+        let beyond = self.map([bottom[0], bottom[1] - 1.0])?;
+        let px_m = near.distance(beyond);
+        let along = if px_m > 0.0 { depth_m / px_m } else { 0.0 };
+        let at = CourtPoint::new(
+            near.x + (beyond.x - near.x) * along,
+            near.y + (beyond.y - near.y) * along,
+        );
+        Some(Feet { at, px_m })
+    }
+}
+
+/// A person's place on the court, from her box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Feet {
+    pub at: CourtPoint,
+    /// Metres of floor one pixel of the image spans there, along the line of sight.
+    pub px_m: f32,
 }
 
 /// A floor homography with the size of the frame it was found on, so it can serve the same
@@ -116,6 +144,43 @@ mod tests {
             let pixel = h.court_to_image(p).unwrap();
             let back = h.image_to_court(pixel).unwrap();
             assert!(back.distance(p) < 1e-4, "{p:?} -> {pixel:?} -> {back:?}");
+        }
+    }
+
+    /// A camera behind the near side line: a box whose bottom edge shows the court point
+    /// `near` puts the player 0.25 m beyond it, straight away from the camera.
+    #[test]
+    fn feet_lie_beyond_the_box_edge_along_the_line_of_sight() {
+        let camera = crate::camera::PinholeCamera::looking_at(
+            [15.25, -12.0, 6.0],
+            [15.25, 7.6, 0.0],
+            40.0,
+            1920,
+            1080,
+        )
+        .unwrap();
+        let to_court = camera.floor_homography().to_court().unwrap();
+        for near in [CourtPoint::new(10.0, 5.0), CourtPoint::new(25.0, 13.0)] {
+            let [u, v] = camera.project_floor(near).unwrap();
+            let bbox = BoundingBox {
+                x1: u as f32 - 20.0,
+                y1: v as f32 - 150.0,
+                x2: u as f32 + 20.0,
+                y2: v as f32,
+            };
+            let (dx, dy) = (near.x - 15.25, near.y + 12.0);
+            let away = CourtPoint::new(dx, dy);
+            let length = away.distance(CourtPoint::new(0.0, 0.0));
+            let expected =
+                CourtPoint::new(near.x + 0.25 * dx / length, near.y + 0.25 * dy / length);
+            let feet = to_court.feet(&bbox, 0.25).unwrap();
+            assert!(
+                feet.at.distance(expected) < 0.01,
+                "{feet:?} against {expected:?}"
+            );
+            assert!(feet.px_m > 0.0 && feet.px_m < 0.1, "{feet:?}");
+            let edge = to_court.feet(&bbox, 0.0).unwrap();
+            assert!(edge.at.distance(near) < 0.01, "{edge:?} against {near:?}");
         }
     }
 

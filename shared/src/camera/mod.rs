@@ -13,6 +13,6 @@ mod pinhole;
 pub use fit::{
     Calibration, Correspondence, FitError, FitSettings, ReprojectionError, fit_homography,
 };
-pub use homography::{FrameCalibration, Homography, ImageToCourt};
+pub use homography::{Feet, FrameCalibration, Homography, ImageToCourt};
 pub use lines::{LineCalibration, LineError, calibrate_from_lines};
 pub use pinhole::{PinholeCamera, WorldPoint};
