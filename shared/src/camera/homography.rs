@@ -54,7 +54,8 @@ impl ImageToCourt {
         let bottom = [f64::from(bbox.x1 + bbox.x2) / 2.0, f64::from(bbox.y2)];
         let near = self.map(bottom)?;
         // Depth changes fastest along the image's vertical: a pixel up from the feet lies
-        // further along the line of sight.
+        // further along the line of sight: exactly on the middle column of a camera without
+        // roll, a degree or two off elsewhere on a side-line view (7 mm of 0.25 m in the test).
         let beyond = self.map([bottom[0], bottom[1] - 1.0])?;
         let px_m = near.distance(beyond);
         let along = if px_m > 0.0 { depth_m / px_m } else { 0.0 };
