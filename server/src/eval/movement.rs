@@ -72,7 +72,6 @@ pub fn movement_scores(
     // Every person's path, and each track's sightings with the person it was matched to.
     let mut last: BTreeMap<u64, CourtPoint> = BTreeMap::new();
     let mut seen: BTreeMap<u64, Vec<(usize, Option<u64>)>> = BTreeMap::new();
-    let mut feet: BTreeMap<(usize, u64), CourtPoint> = BTreeMap::new();
     for (i, frame) in frames.iter().enumerate() {
         let mut present = BTreeMap::new();
         for &(id, _, at) in &frame.people {
@@ -80,7 +79,6 @@ pub fn movement_scores(
                 scores.truth_m += f64::from(at.distance(*before));
             }
             present.insert(id, at);
-            feet.insert((i, id), at);
         }
         last = present;
         let people: Vec<_> = frame
@@ -110,7 +108,11 @@ pub fn movement_scores(
         // Her feet at the track's sightings, with their times.
         let path: Vec<(f64, CourtPoint)> = sightings
             .iter()
-            .filter_map(|&(i, _)| feet.get(&(i, person)).map(|&at| (frames[i].time, at)))
+            .filter_map(|&(i, _)| {
+                let frame = &frames[i];
+                let (_, _, at) = frame.people.iter().find(|p| p.0 == person)?;
+                Some((frame.time, *at))
+            })
             .collect();
         scores.faithful_tracks += 1;
         scores.faithful_m += movement.distance_m;

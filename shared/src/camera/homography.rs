@@ -170,8 +170,7 @@ mod tests {
                 y2: v as f32,
             };
             let (dx, dy) = (near.x - 15.25, near.y + 12.0);
-            let away = CourtPoint::new(dx, dy);
-            let length = away.distance(CourtPoint::new(0.0, 0.0));
+            let length = dx.hypot(dy);
             let expected =
                 CourtPoint::new(near.x + 0.25 * dx / length, near.y + 0.25 * dy / length);
             let feet = to_court.feet(&bbox, 0.25).unwrap();

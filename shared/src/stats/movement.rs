@@ -214,8 +214,10 @@ impl Movement {
             .zip(self.pending.front())
             .is_some_and(|(new, old)| new.time - old.time > LAG + 1e-9)
         {
-            let oldest = self.smoothed().next().expect("pending is not empty");
-            self.tally.add(oldest);
+            // Every frame, per track: the oldest's smoothed position is the last one visited.
+            let mut oldest = None;
+            self.smooth_back(|time, p| oldest = Some((time, p)));
+            self.tally.add(oldest.expect("pending is not empty"));
             self.pending.pop_front();
         }
     }
@@ -230,10 +232,9 @@ impl Movement {
         });
     }
 
-    /// The pending estimates smoothed by everything after them, oldest first, with their
-    /// times.
-    fn smoothed(&self) -> impl Iterator<Item = (f64, [f64; 2])> {
-        let mut states: Vec<(f64, Matrix2<f64>)> = Vec::with_capacity(self.pending.len());
+    /// Walks the pending estimates from the newest back, handing `visit` each one's time and
+    /// its position smoothed by everything after it (the Rauch–Tung–Striebel recursion).
+    fn smooth_back(&self, mut visit: impl FnMut(f64, [f64; 2])) {
         let mut later: Option<(&Estimate, Matrix2<f64>)> = None;
         for estimate in self.pending.iter().rev() {
             let state = match later {
@@ -246,19 +247,16 @@ impl Movement {
                 }
                 None => *estimate.filtered.state(),
             };
-            states.push((estimate.time, state));
+            visit(estimate.time, [state[(0, 0)], state[(0, 1)]]);
             later = Some((estimate, state));
         }
-        states
-            .into_iter()
-            .rev()
-            .map(|(t, s)| (t, [s[(0, 0)], s[(0, 1)]]))
     }
 
     /// Settles the whole current stretch and ends it; unconfirmed outliers are dropped.
     fn finish(&mut self) {
-        let settled: Vec<_> = self.smoothed().collect();
-        for p in settled {
+        let mut settled = Vec::with_capacity(self.pending.len());
+        self.smooth_back(|time, p| settled.push((time, p)));
+        for &p in settled.iter().rev() {
             self.tally.add(p);
         }
         self.pending.clear();
