@@ -18,7 +18,7 @@ use netball_shared::camera::{Homography, ImageToCourt};
 use netball_shared::court::CourtDimensions;
 use netball_shared::events::{EventSettings, Scene, ScenePlayer, detect_events};
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
-use netball_shared::rules::{Role, RuleSettings, match_flags, roles_from_reads};
+use netball_shared::rules::{Role, RoleSource, Roles, RuleSettings, match_flags, roles_from_reads};
 use netball_shared::stats::match_stats;
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, StitchSettings, TeamClassifier,
@@ -231,15 +231,23 @@ impl Tracking {
                 .filter(|t| !self.officials.get(t.class_id).copied().unwrap_or(false))
         };
         // An interpolated box may hold someone else's kit: colours come from sightings only.
+        let mut kits = BTreeMap::new();
         for t in players().filter(|t| !t.interpolated) {
-            self.teams.observe(t.id, &frame, &t.bbox.scaled(sx, sy));
+            if let Some(kit) = self.teams.observe(t.id, &frame, &t.bbox.scaled(sx, sy)) {
+                kits.insert(t.id, kit);
+            }
         }
         self.summaries
             .observe(result.frame, result.time, &result.tracks);
         self.scenes.push(Scene {
             frame: result.frame,
             time: result.time,
-            players: players().map(ScenePlayer::from).collect(),
+            players: players()
+                .map(|t| ScenePlayer {
+                    kit: kits.get(&t.id).copied(),
+                    ..ScenePlayer::from(t)
+                })
+                .collect(),
             rings: result
                 .detections
                 .iter()
@@ -279,18 +287,24 @@ impl Tracking {
                 .iter()
                 .filter_map(|t| Some((t.id, t.position?)))
                 .collect();
-            roles_from_reads(
-                &read,
-                &teams.teams,
-                &self.scenes,
-                &CourtDimensions::default(),
-            )
+            Roles {
+                by_track: roles_from_reads(
+                    &read,
+                    &teams.teams,
+                    &self.scenes,
+                    &CourtDimensions::default(),
+                ),
+                source: RoleSource::Read,
+            }
         } else {
-            self.roles
+            Roles {
+                by_track: self.roles,
+                source: RoleSource::Set,
+            }
         };
         // The result shows the role each track was judged by, set by hand or read.
         for t in &mut tracks {
-            if let Some(role) = roles.get(&t.id) {
+            if let Some(role) = roles.by_track.get(&t.id) {
                 (t.position, t.attacking) = (Some(role.position), Some(role.attacking));
             }
         }

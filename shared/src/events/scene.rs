@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::BoundingBox;
 use crate::court::{CourtPoint, Position};
-use crate::track::Track;
+use crate::track::{TeamLabel, Track};
 
 /// One tracked person in one frame.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -16,6 +16,11 @@ pub struct ScenePlayer {
     pub court: Option<CourtPoint>,
     /// The position her bib was read as, once it was.
     pub position: Option<Position>,
+    /// The kit her box showed in this frame, where it clearly showed one (a box half hidden
+    /// behind someone shows both): what tells that a track has moved to a player of the other
+    /// team.
+    #[serde(default)]
+    pub kit: Option<TeamLabel>,
 }
 
 impl From<&Track> for ScenePlayer {
@@ -25,6 +30,7 @@ impl From<&Track> for ScenePlayer {
             bbox: t.bbox,
             court: t.court,
             position: t.position,
+            kit: None,
         }
     }
 }

@@ -26,6 +26,7 @@ fn standing(track: u32, x: f32) -> ScenePlayer {
         },
         court: None,
         position: None,
+        kit: None,
     }
 }
 

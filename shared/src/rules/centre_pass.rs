@@ -335,6 +335,7 @@ mod tests {
             bbox: BoundingBox::from_center(10.0 * court.x, 10.0 * court.y, 10.0, 30.0),
             court: Some(court),
             position: None,
+            kit: None,
         }
     }
 

@@ -29,7 +29,7 @@ pub use obstruction::{ObstructionSettings, obstruction};
 pub use offside::{OffsideSettings, offside};
 pub use out_of_court::{OutOfCourtSettings, out_of_court};
 pub use over_a_third::{OverAThirdSettings, over_a_third};
-pub use roles::roles_from_reads;
+pub use roles::{RoleSource, Roles, roles_from_reads};
 pub use three_seconds::{ThreeSecondsSettings, three_seconds};
 
 /// Where a player's feet were on one analysed frame: the ground point of her box, through the
@@ -167,14 +167,14 @@ pub fn match_flags(
     scenes: &[Scene],
     ball: &[BallPoint],
     teams: &BTreeMap<u32, TeamLabel>,
-    roles: &BTreeMap<u32, Role>,
+    roles: &Roles,
     to_court: Option<&ImageToCourt>,
     settings: &RuleSettings,
 ) -> Vec<Flag> {
     let court = CourtDimensions::default();
     let mut flags = three_seconds(events, scenes, &settings.three_seconds);
     if let Some(to_court) = to_court {
-        flags.extend(offside_in(scenes, roles, &court, &settings.offside));
+        flags.extend(offside_in(scenes, roles, teams, &court, &settings.offside));
         flags.extend(obstruction(events, scenes, teams, &settings.obstruction));
         flags.extend(over_a_third(events, &court, &settings.over_a_third));
         flags.extend(breaking(events, scenes, &court, &settings.centre_pass));
@@ -192,32 +192,33 @@ pub fn match_flags(
     flags
 }
 
-/// Offside for the tracks with a role, on their feet in `scenes` (in time order).
+/// Offside for the tracks with a role, on their feet in `scenes` (in time order) where the
+/// frame plays the role (see [`Roles::in_frame`]).
 fn offside_in(
     scenes: &[Scene],
-    roles: &BTreeMap<u32, Role>,
+    roles: &Roles,
+    teams: &BTreeMap<u32, TeamLabel>,
     court: &CourtDimensions,
     settings: &OffsideSettings,
 ) -> Vec<Flag> {
-    let mut feet: BTreeMap<u32, Vec<Footing>> = BTreeMap::new();
+    let mut feet: BTreeMap<u32, (Role, Vec<Footing>)> = BTreeMap::new();
     for scene in scenes {
-        for p in scene
-            .players
-            .iter()
-            .filter(|p| roles.contains_key(&p.track))
-        {
-            if let Some(at) = p.court {
-                feet.entry(p.track)
-                    .or_default()
-                    .push(Footing::in_scene(scene, at));
-            }
+        for p in &scene.players {
+            let (Some(role), Some(at)) = (roles.in_frame(p, teams.get(&p.track).copied()), p.court)
+            else {
+                continue;
+            };
+            feet.entry(p.track)
+                .or_insert_with(|| (role, Vec::new()))
+                .1
+                .push(Footing::in_scene(scene, at));
         }
     }
     let players: Vec<PlayerTrack<'_>> = feet
         .iter()
-        .map(|(&track, feet)| PlayerTrack {
+        .map(|(&track, (role, feet))| PlayerTrack {
             track,
-            role: roles[&track],
+            role: *role,
             feet,
         })
         .collect();
@@ -248,6 +249,73 @@ impl Flag {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::BoundingBox;
+    use crate::events::ScenePlayer;
+
+    /// Two seconds of track 5 standing 3 m into the centre third, as `shown` (her frame's
+    /// tracklet position and kit).
+    fn in_centre_third(position: Option<Position>, kit: Option<TeamLabel>) -> Vec<Scene> {
+        let x = CourtDimensions::default().transverse_lines()[1] - 3.0;
+        (0..50)
+            .map(|frame| Scene {
+                frame,
+                time: frame as f64 / 25.0,
+                players: vec![ScenePlayer {
+                    track: 5,
+                    bbox: BoundingBox::from_center(500.0, 500.0, 30.0, 90.0),
+                    court: Some(CourtPoint::new(x, 7.0)),
+                    position,
+                    kit,
+                }],
+                rings: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn read_roles_are_judged_only_on_frames_that_show_their_player() {
+        // Track 5 of team A was read as the GS attacking the high end: the centre third is
+        // not hers.
+        let by_track = BTreeMap::from([(
+            5,
+            Role {
+                position: Position::GS,
+                attacking: End::High,
+            },
+        )]);
+        let (read, set) = (
+            Roles {
+                by_track: by_track.clone(),
+                source: RoleSource::Read,
+            },
+            Roles {
+                by_track,
+                source: RoleSource::Set,
+            },
+        );
+        let teams = BTreeMap::from([(5, TeamLabel::A)]);
+        let flags = |roles: &Roles, scenes: &[Scene]| {
+            offside_in(
+                scenes,
+                roles,
+                &teams,
+                &CourtDimensions::default(),
+                &OffsideSettings::default(),
+            )
+            .len()
+        };
+        let gs = Some(Position::GS);
+        // Her own tracklet, in her kit or where the kit could not be told: offside.
+        assert_eq!(flags(&read, &in_centre_third(gs, Some(TeamLabel::A))), 1);
+        assert_eq!(flags(&read, &in_centre_third(gs, None)), 1);
+        // A tracklet read as another position (joined to her track, or a bib misread), or a
+        // box in the other team's kit: someone else's feet, not judged by her role.
+        assert_eq!(flags(&read, &in_centre_third(Some(Position::GA), None)), 0);
+        assert_eq!(flags(&read, &in_centre_third(None, None)), 0);
+        assert_eq!(flags(&read, &in_centre_third(gs, Some(TeamLabel::B))), 0);
+        // Roles set by hand name the track's player in every frame.
+        assert_eq!(flags(&set, &in_centre_third(None, Some(TeamLabel::B))), 1);
+    }
 
     #[test]
     fn rules_are_named_as_the_result_document_names_them() {

@@ -106,6 +106,7 @@ mod tests {
                     bbox: BoundingBox::from_center(100.0 * x, 100.0, 20.0, 60.0),
                     court: Some(CourtPoint::new(x, 7.0)),
                     position: None,
+                    kit: None,
                 };
                 let x = 10.0 + gap(time);
                 Scene {

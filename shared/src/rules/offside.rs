@@ -21,9 +21,10 @@ pub struct OffsideSettings {
     /// beyond it nothing says where she went meanwhile.
     pub max_gap_s: f64,
     /// Without roles set by hand, judge the tracks by the roles read from their bibs
-    /// (`roles_from_reads`). Off by default: a track that moves to another player keeps its
-    /// role, and a misread bib gives a wrong one, so on simulated play most flags it raises
-    /// are false (docs/performance.md).
+    /// (`roles_from_reads`), each frame only where it shows the role's player (`Roles`). Off
+    /// by default: a bib misread as the position that shares its letter (WA and WD, GA and
+    /// GD) gives a wrong role, and a tracklet that moved to a teammate keeps its bib, so on
+    /// simulated play most flags it raises are still false (docs/performance.md).
     #[serde(default)]
     pub read_roles: bool,
 }
@@ -59,8 +60,13 @@ impl OffsideWatch {
 
     /// Track `track`, playing `role`, had her feet at `footing` (later than her last).
     fn observe(&mut self, track: u32, role: Role, footing: Footing) {
-        let outside =
-            role.position
+        // Off the court is no playing area: a player may run out to fetch the ball or stand
+        // there for a throw-in wherever she may play, so only feet on the court (within the
+        // tolerance) can be offside.
+        let on_court = self.court.distance_outside(footing.at) <= self.tolerance_m;
+        let outside = on_court
+            && role
+                .position
                 .distance_outside_allowed(&self.court, footing.at, role.attacking)
                 > self.tolerance_m;
         self.stays.see(track, footing, outside);
@@ -212,5 +218,25 @@ mod tests {
         let got = flags(Position::GS, End::High, &feet);
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[1].frame, 75);
+    }
+
+    #[test]
+    fn off_the_court_is_no_area_so_no_offside() {
+        // A GS attacking the high end runs down the outside of the side line, beside the
+        // centre third, to fetch a loose ball: 1 m off the court, she is in no area.
+        let line = high_line();
+        let beside = |y: f32| -> Vec<Footing> {
+            walk(2.0, |_| line - 3.0)
+                .into_iter()
+                .map(|f| Footing {
+                    at: CourtPoint::new(f.at.x, y),
+                    ..f
+                })
+                .collect()
+        };
+        assert!(flags(Position::GS, End::High, &beside(-1.0)).is_empty());
+        // On the court there, or off it by less than the tolerance, she is in the centre third.
+        assert_eq!(flags(Position::GS, End::High, &beside(0.5)).len(), 1);
+        assert_eq!(flags(Position::GS, End::High, &beside(-0.1)).len(), 1);
     }
 }

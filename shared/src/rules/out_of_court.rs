@@ -223,6 +223,7 @@ mod tests {
                         bbox: BoundingBox::from_center(u, v - 15.0, 10.0, 30.0),
                         court: Some(at),
                         position: None,
+                        kit: None,
                     }],
                     rings: Vec::new(),
                 }

@@ -8,13 +8,50 @@ use std::collections::BTreeMap;
 
 use super::Role;
 use crate::court::{CourtDimensions, End, Position};
-use crate::events::Scene;
+use crate::events::{Scene, ScenePlayer};
 use crate::track::TeamLabel;
 
 /// How far before a track's first sighting and after its last a team's GS and GK are looked at
 /// for the end it attacks, in seconds: a period is 15 minutes, so a minute either side stays
 /// within the track's period but for the few tracks that start or end near its edges.
 const END_WINDOW_S: f64 = 60.0;
+
+/// The roles offside is judged by, and how far each frame of a track is trusted to be the
+/// player whose role it is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Roles {
+    /// Track id to role.
+    pub by_track: BTreeMap<u32, Role>,
+    pub source: RoleSource,
+}
+
+/// Where the roles came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RoleSource {
+    /// Set by hand for each track: every frame of the track plays its role.
+    #[default]
+    Set,
+    /// Read from the bibs ([`roles_from_reads`]). A track may have moved to another player for
+    /// a while (in a crowd, or where tracklets were joined wrongly), and its role must not be
+    /// judged on her feet: a frame plays the track's role only where the tracklet it shows read
+    /// the same position and its box did not clearly show the other team's kit.
+    Read,
+}
+
+impl Roles {
+    /// The role `p` (one frame of a track, whose team is `team`) is judged by, if any.
+    pub fn in_frame(&self, p: &ScenePlayer, team: Option<TeamLabel>) -> Option<Role> {
+        let role = *self.by_track.get(&p.track)?;
+        match self.source {
+            RoleSource::Set => Some(role),
+            RoleSource::Read => {
+                let same_player = p.position == Some(role.position);
+                let other_kit = p.kit.is_some() && team.is_some() && p.kit != team;
+                (same_player && !other_kit).then_some(role)
+            }
+        }
+    }
+}
 
 /// The role of every track whose position was read (`positions`) and whose team (`teams`)
 /// had its GS or GK seen, in `scenes` (in time order), within a minute of the track's life.
@@ -91,6 +128,7 @@ mod tests {
             bbox: BoundingBox::from_center(10.0 * x, 100.0, 10.0, 30.0),
             court: Some(CourtPoint::new(x, 7.0)),
             position: None,
+            kit: None,
         }
     }
 

@@ -115,6 +115,7 @@ mod tests {
                     bbox: BoundingBox::from_center(100.0, 100.0, 20.0, 60.0),
                     court: Some(CourtPoint::new(5.0, 5.0)),
                     position: None,
+                    kit: None,
                 }],
                 rings: Vec::new(),
             })

@@ -57,6 +57,9 @@ const BIN_WIDTH: f32 = 20.0;
 const OWN: f32 = 2.0;
 /// The share of a track's pixels a bin must hold for the track to show that colour.
 const PRESENT: f32 = 0.05;
+/// Least difference between a box's squared distances to the two kits' centres for it to show
+/// one of them (the points are unit length, so squared distances run from 0 to 4).
+const KIT_MARGIN: f32 = 0.2;
 
 /// A colour in CIE L\*a\*b\*.
 type Lab = [f32; 3];
@@ -121,6 +124,34 @@ pub struct TeamClassifier {
     settings: TeamSettings,
     /// Per track, the binned torso pixels of boxes spread over its life.
     tracks: BTreeMap<u32, Samples>,
+    /// The kits as the last assignment split them, to tell single boxes' kits by.
+    kits: Option<KitModel>,
+}
+
+/// The two kits as a split into teams found them: how much each colour bin tells them apart,
+/// and each team's centre (team A's first) in the weighted space the split was made in.
+#[derive(Clone, Debug)]
+struct KitModel {
+    weights: Histogram,
+    centres: [Histogram; 2],
+}
+
+impl KitModel {
+    /// The kit one box's torso shows, or `None` when it is about as near one team's centre as
+    /// the other's (by less than [`KIT_MARGIN`]): a box half hidden behind a player of the
+    /// other team shows both kits.
+    fn kit(&self, colours: &BoxColours) -> Option<TeamLabel> {
+        let shares = Tally::of(std::iter::once(colours)).shares().map(f32::sqrt);
+        let point = weighted(&shares, &self.weights);
+        let [a, b] = self.centres.each_ref().map(|c| distance2(&point, c));
+        if (a - b).abs() < KIT_MARGIN {
+            None
+        } else if a < b {
+            Some(TeamLabel::A)
+        } else {
+            Some(TeamLabel::B)
+        }
+    }
 }
 
 /// A region's pixels (here a box's torso), binned: per bin they fall in, how many and the sum
@@ -210,19 +241,26 @@ impl TeamClassifier {
         Self {
             settings,
             tracks: BTreeMap::new(),
+            kits: None,
         }
     }
 
-    /// Samples the kit colour of track `track_id` from its box in `frame`. Boxes that are too
-    /// small, not finite or outside the frame are skipped.
-    pub fn observe(&mut self, track_id: u32, frame: &Frame, bbox: &BoundingBox) {
-        let Some(colours) = torso_colours(frame, bbox, self.settings.min_box_height) else {
-            return;
-        };
+    /// Samples the kit colour of track `track_id` from its box in `frame`, and returns the kit
+    /// this box shows by the last [`TeamClassifier::assign`] (`None` before any, or when it is
+    /// not clear). Boxes that are too small, not finite or outside the frame are skipped.
+    pub fn observe(
+        &mut self,
+        track_id: u32,
+        frame: &Frame,
+        bbox: &BoundingBox,
+    ) -> Option<TeamLabel> {
+        let colours = torso_colours(frame, bbox, self.settings.min_box_height)?;
+        let kit = self.kits.as_ref().and_then(|k| k.kit(&colours));
         self.tracks
             .entry(track_id)
             .or_default()
             .push(colours, self.settings.samples_per_track);
+        kit
     }
 
     /// Forgets a track (one that ended), so that memory follows the tracks alive.
@@ -230,10 +268,10 @@ impl TeamClassifier {
         self.tracks.remove(&track_id);
     }
 
-    /// Clusters the tracks with enough samples into two teams. Costs a pass over the binned
-    /// boxes kept per track and a few passes over the tracks, whatever the number of frames
-    /// seen.
-    pub fn assign(&self) -> TeamAssignment {
+    /// Clusters the tracks with enough samples into two teams, and keeps the split to tell
+    /// single boxes' kits by from then on. Costs a pass over the binned boxes kept per track
+    /// and a few passes over the tracks, whatever the number of frames seen.
+    pub fn assign(&mut self) -> TeamAssignment {
         let tracks: Vec<(u32, Histogram, f32)> = self
             .tracks
             .iter()
@@ -248,7 +286,7 @@ impl TeamClassifier {
             .iter()
             .map(|&(_, h, w)| (weighted(&h, &weights), w))
             .collect();
-        let Some((_, clusters)) = two_means(&points) else {
+        let Some((centres, clusters)) = two_means(&points) else {
             return TeamAssignment {
                 kits: [[0; 3]; 2],
                 teams: BTreeMap::new(),
@@ -257,6 +295,10 @@ impl TeamClassifier {
         let kits = self.kits(&tracks, &clusters);
         // Team A is the lighter kit (then the higher a*, b*), whatever the clusters' order.
         let a = usize::from(lighter(&kits[1], &kits[0]));
+        self.kits = Some(KitModel {
+            weights,
+            centres: [centres[a], centres[1 - a]],
+        });
         let label = |cluster: usize| {
             if cluster == a {
                 TeamLabel::A

@@ -269,3 +269,35 @@ fn lab_round_trips_and_labels_serialise_in_lowercase() {
         TeamLabel::B
     );
 }
+
+#[test]
+fn once_the_teams_are_split_each_box_shows_its_kit() {
+    let mut noise = Noise(0x2545_f491_4f6c_dd1d);
+    let kit = |id: u32| if id.is_multiple_of(2) { RED } else { NAVY };
+    let mut teams = TeamClassifier::new(TeamSettings::default());
+    let first = frame(0, kit, |_| None, &mut noise);
+    // Before any split nothing says which kit is which team's.
+    assert_eq!(teams.observe(0, &first, &player_box(0, 0)), None);
+    for t in 0..10 {
+        let f = frame(t, kit, |_| None, &mut noise);
+        for id in 0..14 {
+            teams.observe(id, &f, &player_box(id, t));
+        }
+    }
+    let split = teams.assign();
+    // A later frame: every box shows the kit of the team its player was put in.
+    let later = frame(10, kit, |_| None, &mut noise);
+    for id in 0..14 {
+        assert_eq!(
+            teams.observe(id, &later, &player_box(id, 10)),
+            split.teams.get(&id).copied(),
+            "player {id}"
+        );
+    }
+    // Player 0's box showing player 1's dress (a track moved to her): the other team's kit.
+    let swapped = frame(11, |id| kit(id ^ 1), |_| None, &mut noise);
+    assert_eq!(
+        teams.observe(0, &swapped, &player_box(0, 11)),
+        split.teams.get(&1).copied()
+    );
+}
