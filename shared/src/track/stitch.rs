@@ -152,14 +152,15 @@ pub struct Tracklet<'a> {
 
 impl Tracklet<'_> {
     /// Whether `next` may continue this one: it begins after this one ends, soon enough and
-    /// near enough, of the same class and team, and neither has a bib position.
+    /// near enough, of the same class and team, and at most one of them has a bib position
+    /// (two that have one are joined by it, or kept apart by it).
     fn continued_by(&self, next: &Tracklet<'_>, settings: &StitchSettings) -> bool {
         let (a, b) = (&self.last, &next.first);
         let dt = b.time - a.time;
         if !(dt > 0.0 && dt <= settings.max_gap_s) || self.class != next.class {
             return false;
         }
-        if self.team != next.team || self.position.is_some() || next.position.is_some() {
+        if self.team != next.team || (self.position.is_some() && next.position.is_some()) {
             return false;
         }
         let height = f64::from(a.height + b.height) / 2.0;
@@ -239,10 +240,9 @@ pub fn stitch(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Joins {
     if !settings.enabled {
         return Joins::default();
     }
-    by_bib(tracklets, settings)
-        .into_iter()
-        .chain(by_continuity(tracklets, settings))
-        .collect()
+    let bibs: Joins = by_bib(tracklets, settings).into_iter().collect();
+    let chained = by_continuity(tracklets, &bibs, settings);
+    bibs.iter().chain(chained).collect()
 }
 
 /// Longest first: each tracklet joins the first player of its team and position it does not
@@ -277,9 +277,19 @@ fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(u32, u3
 }
 
 /// Links each tracklet's end to the one beginning that may continue it, where that beginning
-/// may continue no other end; a chain becomes one player, under the id of its longest
-/// tracklet.
-fn by_continuity(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(u32, u32)> {
+/// may continue no other end, and returns the joins of the chains' tracklets without a bib
+/// position:
+/// - a chain without one read bib becomes one player, under the id of its longest tracklet;
+/// - a chain through tracklets of one bib player (`bibs` says whose) joins her, its tracklets
+///   without a bib taking her position: a player lost in a crowd whose bib could not be read
+///   until she came out of it. They may share at most `max_overlap` frames with her, as
+///   tracklets joined by bib may;
+/// - a chain through two bib players' tracklets joins nothing: it runs between two people.
+fn by_continuity(
+    tracklets: &[Tracklet<'_>],
+    bibs: &Joins,
+    settings: &StitchSettings,
+) -> Vec<(u32, u32)> {
     let mut links: Vec<(usize, usize)> = Vec::new();
     for (i, a) in tracklets.iter().enumerate() {
         for (j, b) in tracklets.iter().enumerate() {
@@ -308,12 +318,30 @@ fn by_continuity(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(
             chain.push(j);
             at = j;
         }
-        let player = chain
-            .iter()
-            .map(|&i| &tracklets[i])
-            .max_by_key(|t| (t.presence.len(), std::cmp::Reverse(t.id)))
-            .map_or(tracklets[head].id, |t| t.id);
-        joins.extend(chain.iter().map(|&i| (tracklets[i].id, player)));
+        let members = || chain.iter().map(|&i| &tracklets[i]);
+        let mut players: Vec<u32> = members()
+            .filter(|t| t.position.is_some())
+            .map(|t| bibs.player(t.id))
+            .collect();
+        players.dedup();
+        let unread = || members().filter(|t| t.position.is_none());
+        let player = match players[..] {
+            [] => members()
+                .max_by_key(|t| (t.presence.len(), std::cmp::Reverse(t.id)))
+                .map_or(tracklets[head].id, |t| t.id),
+            [player] => {
+                let seen = tracklets
+                    .iter()
+                    .filter(|t| t.position.is_some() && bibs.player(t.id) == player)
+                    .fold(Presence::default(), |seen, t| seen.union(t.presence));
+                if unread().any(|t| seen.overlap(t.presence) > u64::from(settings.max_overlap)) {
+                    continue;
+                }
+                player
+            }
+            _ => continue,
+        };
+        joins.extend(unread().map(|t| (t.id, player)));
     }
     joins
 }
@@ -439,18 +467,11 @@ mod tests {
         };
         assert!(stitch(&tracklets, &impatient).is_empty());
 
-        // Not across teams or classes, not to a tracklet whose bib was read, and not where
-        // another tracklet could continue the same end.
+        // Not across teams or classes, and not where another tracklet could continue the
+        // same end.
         let other_team = [
             tracklet(1, Some(TeamLabel::A), None, &a, (900.0, 1000.0)),
             tracklet(2, Some(TeamLabel::B), None, &b, (1000.0, 1000.0)),
-            tracklet(
-                3,
-                Some(TeamLabel::A),
-                Some(Position::C),
-                &b,
-                (1000.0, 1000.0),
-            ),
         ];
         assert!(stitch(&other_team, &StitchSettings::default()).is_empty());
         let mut umpire = tracklet(2, None, None, &b, (1000.0, 1000.0));
@@ -473,6 +494,38 @@ mod tests {
             stitch(&rivals[..2], &StitchSettings::default()).player(1),
             2
         );
+    }
+
+    #[test]
+    fn a_tracklet_without_a_bib_joins_the_bib_player_it_runs_between() {
+        // GA of team A: seen until frame 99, lost in a crowd, then a tracklet whose bib was
+        // never read, then her bib read again from frame 425.
+        let (before, unread, after) = (presence(0..100), presence(150..400), presence(425..600));
+        let (a, ga) = (Some(TeamLabel::A), Some(Position::GA));
+        let tracklets = [
+            tracklet(1, a, ga, &before, (900.0, 1000.0)),
+            tracklet(2, a, None, &unread, (1100.0, 1500.0)),
+            tracklet(3, a, ga, &after, (1600.0, 1600.0)),
+        ];
+        let joins = stitch(&tracklets, &StitchSettings::default());
+        // By bib the short one joins the long one; the unread one joins her too.
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(1, 3), (2, 3)]);
+
+        // Between two players' tracklets the chain runs from one person to another: nothing
+        // joins the unread one.
+        let mut two = tracklets;
+        two[2].position = Some(Position::GD);
+        assert!(stitch(&two, &StitchSettings::default()).is_empty());
+
+        // Nor where it shares more frames with her than a join may: someone else beside her.
+        let beside = presence(150..500);
+        let crowded = [
+            tracklet(1, a, ga, &before, (900.0, 1000.0)),
+            tracklet(2, a, None, &beside, (1100.0, 1500.0)),
+            tracklet(3, a, ga, &after, (5000.0, 5000.0)),
+        ];
+        let joins = stitch(&crowded, &StitchSettings::default());
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(1, 3)]);
     }
 
     #[test]
