@@ -6,7 +6,11 @@
 //! a ball is in a player's hands when it is within her reach in the picture *and* moves with
 //! her: a ball in flight crosses many boxes, but never at their speed for long.
 
+use std::collections::BTreeMap;
+
 use super::{EventSettings, Scene, ScenePlayer};
+use crate::BoundingBox;
+use crate::track::TeamLabel;
 
 /// Where a player's chest is, as a share of her box's height from its top: a held ball is
 /// nearest there (held at the chest, or above the head to pass or shoot).
@@ -97,14 +101,35 @@ impl Holding {
 /// player's chest is nearer (a defender in front of a shooter overlaps her in the picture);
 /// while her box is missing (a missed detection) the ball stays hers as long as it stays
 /// where she had it, and the scene has no holder.
+///
+/// Of two players who could both be taking the ball, about as near it (within
+/// [`CATCH_TIE`]), the teammate of its last holder (by `teams`) takes it: most passes are
+/// caught, and a defender marking the catcher overlaps her in the picture (a goal keeper
+/// behind the shooter she marks in the circle), so the picture alone cannot tell them apart.
 pub(super) fn holders(
     scenes: &[Scene],
     ball: &[Option<(f32, f32)>],
+    teams: &BTreeMap<u32, TeamLabel>,
     s: &EventSettings,
 ) -> Vec<Option<u32>> {
     let mut holding: Option<Holding> = None;
-    let mut out = Vec::with_capacity(scenes.len());
+    let mut out: Vec<Option<u32>> = Vec::with_capacity(scenes.len());
+    // The team of the last player who held the ball long enough to have it (a ball flying
+    // past a player's hands is in her reach for a few frames), and the run of the latest
+    // holder seen: her track and since when.
+    let mut passer_team: Option<TeamLabel> = None;
+    let mut run: Option<(u32, f64)> = None;
     for (i, scene) in scenes.iter().enumerate() {
+        if let Some(&Some(last)) = out.last() {
+            let since = match run {
+                Some((track, since)) if track == last => since,
+                _ => scenes[i - 1].time,
+            };
+            run = Some((last, since));
+            if scenes[i - 1].time - since + 1e-6 >= s.min_hold_s {
+                passer_team = teams.get(&last).copied();
+            }
+        }
         let Some(c) = ball[i] else {
             out.push(None);
             continue;
@@ -143,9 +168,25 @@ pub(super) fn holders(
             }
         }
         // Nobody holds it, or she let it go: whoever it is now with.
-        let nearest = in_reach(c, scene, s, s.catch_above)
+        let takers: Vec<(f32, u32)> = in_reach(c, scene, s, s.catch_above)
             .filter(|&(_, t)| speed(t) <= s.catch_relative_speed)
-            .min_by(|a, b| a.0.total_cmp(&b.0));
+            .collect();
+        let nearest = takers
+            .iter()
+            .copied()
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(d, t)| {
+                takers
+                    .iter()
+                    .copied()
+                    .filter(|&(e, u)| {
+                        passer_team.is_some()
+                            && teams.get(&u) == passer_team.as_ref()
+                            && e - d <= CATCH_TIE
+                    })
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .unwrap_or((d, t))
+            });
         holding =
             nearest.and_then(|(_, track)| Some(Holding::new(scene.player(track)?, scene.time, c)));
         out.push(holding.map(|h| h.track));
@@ -156,11 +197,14 @@ pub(super) fn holders(
 /// The holds: runs of one holder (across scenes with none, up to `max_break_s`) lasting at
 /// least `min_hold_s`, with runs of the same player joined across short breaks. A break
 /// where the tracker gave the same player a new id counts as the same player when her boxes
-/// either side overlap.
+/// either side overlap. `rings` and `times` are each scene's rings (see [`super::ring::rings`])
+/// and time.
 pub(super) fn holds(
     scenes: &[Scene],
     ball: &[Option<(f32, f32)>],
     holders: &[Option<u32>],
+    rings: &[Vec<BoundingBox>],
+    times: &[f64],
     s: &EventSettings,
 ) -> Vec<Hold> {
     let mut runs: Vec<Hold> = Vec::new();
@@ -181,12 +225,31 @@ pub(super) fn holds(
             }),
         }
     }
+    // Runs of two players with no time for a flight between them are one hold, before short
+    // ones are dropped: where a defender's box covers the holder's (a rebound under the
+    // ring), the holder seen flips between the two, and each run alone may be too short to
+    // count while the ball was held throughout.
+    let mut joined: Vec<Hold> = Vec::with_capacity(runs.len());
+    for run in runs {
+        match joined.last_mut() {
+            Some(prev) if scenes[run.first].time - scenes[prev.last].time < s.min_flight_s => {
+                if duration(&run, scenes) > duration(prev, scenes) {
+                    prev.track = run.track;
+                }
+                prev.last = run.last;
+            }
+            _ => joined.push(run),
+        }
+    }
+    let mut runs = joined;
     // Half a frame's slack: a hold of exactly `min_hold_s` must not fail on rounding.
     runs.retain(|r| scenes[r.last].time - scenes[r.first].time + 1e-6 >= s.min_hold_s);
     let mut merged: Vec<Hold> = Vec::new();
     for run in runs {
         match merged.last_mut() {
-            Some(prev) if same_holder(prev, &run, scenes, ball, s) => prev.last = run.last,
+            Some(prev) if same_holder(prev, &run, scenes, ball, rings, times, s) => {
+                prev.last = run.last;
+            }
             // No time for a flight between them: one of the two never had it (a neighbour
             // whose box covered the ball), so the one who held it longer had it throughout.
             Some(prev) if scenes[run.first].time - scenes[prev.last].time < s.min_flight_s => {
@@ -247,12 +310,16 @@ fn duration(hold: &Hold, scenes: &[Scene]) -> f64 {
 
 /// Whether `next` continues `prev`: close in time, and the same track or the same place; or
 /// the same track, however long she was unseen, when the ball did not fly meanwhile (nobody
-/// can pass to herself).
+/// can pass to herself). A ball that went up over a ring and came down at it flew, however
+/// short its way in the picture: a shooter at the far end is small, and her shot may rise
+/// less than her box's height above her hands; her rebound is a new hold.
 fn same_holder(
     prev: &Hold,
     next: &Hold,
     scenes: &[Scene],
     ball: &[Option<(f32, f32)>],
+    rings: &[Vec<BoundingBox>],
+    times: &[f64],
     s: &EventSettings,
 ) -> bool {
     let gap = scenes[next.first].time - scenes[prev.last].time;
@@ -260,7 +327,8 @@ fn same_holder(
     if prev.track == next.track {
         return gap <= s.max_break_s
             || (gap <= s.max_flight_s
-                && before.is_some_and(|p| !flew(ball, prev.last, next.first, p.bbox.height())));
+                && before.is_some_and(|p| !flew(ball, prev.last, next.first, p.bbox.height()))
+                && super::ring::shot(rings, ball, times, prev.last, next.first, s).is_none());
     }
     let after = scenes[next.first].player(next.track);
     gap <= s.max_break_s
@@ -281,6 +349,10 @@ pub(super) fn flew(ball: &[Option<(f32, f32)>], from: usize, to: usize, reach: f
         .flatten()
         .any(|c| (c.0 - start.0).hypot(c.1 - start.1) > reach)
 }
+
+/// How much farther from the ball than the nearest player (her chest, in box heights) a
+/// teammate of its last holder may be and still be the one who takes it.
+const CATCH_TIE: f32 = 0.1;
 
 /// Boxes either side of a break that overlap this much are one player under a new id.
 const SAME_PLACE_IOU: f32 = 0.5;

@@ -236,10 +236,10 @@ pub fn detect_events(
         .iter()
         .map(|s| by_frame.get(&s.frame).copied())
         .collect();
-    let holders = holding::holders(scenes, &centres, settings);
-    let holds = holding::holds(scenes, &centres, &holders, settings);
+    let holders = holding::holders(scenes, &centres, teams, settings);
     let rings = ring::rings(scenes, settings);
     let times: Vec<f64> = scenes.iter().map(|s| s.time).collect();
+    let holds = holding::holds(scenes, &centres, &holders, &rings, &times, settings);
     let court = CourtDimensions::default();
 
     let player = |hold: &Hold, at: usize| -> (Player, Option<CourtPoint>) {

@@ -500,3 +500,112 @@ fn a_bib_says_which_goal_circle_a_catcher_is_in() {
         .collect();
     assert_eq!(feeds, [true, true, false, false]);
 }
+
+#[test]
+fn a_shot_from_under_the_far_ring_is_a_shot_though_it_rises_less_than_the_shooter_is_tall() {
+    // At the far end a player is small: 70 px here, standing under the ring. Her shot goes
+    // 65 px above her hands, through the ring, and she takes the ball again as it drops.
+    let shooter = ScenePlayer {
+        bbox: BoundingBox {
+            x1: 375.0,
+            y1: 450.0,
+            x2: 395.0,
+            y2: 520.0,
+        },
+        ..standing(1, 0.0)
+    };
+    let hands = (385.0, 471.0);
+    let ring = ((RING.x1 + RING.x2) / 2.0, RING.y1 + 2.0);
+    let (scenes, ball) = play(3.5, &[shooter], |t| {
+        Some(if t < 1.0 {
+            hands
+        } else if t < 1.8 {
+            arc(hands, ring, (t - 1.0) / 0.8, 40.0)
+        } else {
+            (ring.0, (ring.1 + 400.0 * (t - 1.8) as f32).min(hands.1))
+        })
+    });
+    assert_eq!(
+        found(&scenes, &ball),
+        [
+            "possession 1 PickUp",
+            "shot 1",
+            "goal 1",
+            "possession 1 CentrePass"
+        ]
+    );
+}
+
+#[test]
+fn a_rebound_seen_on_two_overlapping_tracks_by_turns_is_one_possession() {
+    // Player 1 misses; the rebound drops to where players 2 and 3 stand one behind the
+    // other, whose boxes the tracker shows by turns (7 and 5 frames, each shorter than a
+    // hold), and the rebounder shoots again, through the ring.
+    let ring = ((RING.x1 + RING.x2) / 2.0, RING.y1 + 2.0);
+    let (mut scenes, ball) = play(5.0, &[], |t| {
+        Some(if t < 1.0 {
+            chest(300.0)
+        } else if t < 1.8 {
+            arc(chest(300.0), ring, (t - 1.0) / 0.8, 150.0)
+        } else if t < 2.6 {
+            arc(ring, chest(460.0), (t - 1.8) / 0.8, 40.0)
+        } else if t < 3.2 {
+            chest(460.0)
+        } else if t < 4.0 {
+            arc(chest(460.0), ring, (t - 3.2) / 0.8, 150.0)
+        } else {
+            (ring.0, ring.1 + 400.0 * (t - 4.0) as f32)
+        })
+    });
+    for s in &mut scenes {
+        let by_turns = if s.frame % 12 < 7 { 2 } else { 3 };
+        s.players = vec![standing(1, 300.0), standing(by_turns, 460.0)];
+    }
+    assert_eq!(
+        found(&scenes, &ball),
+        [
+            "possession 1 PickUp",
+            "shot 1",
+            "miss 1",
+            "possession 2 Rebound",
+            "shot 2",
+            "goal 2"
+        ]
+    );
+}
+
+#[test]
+fn of_a_catcher_and_her_marker_about_as_near_the_ball_the_passer_s_teammate_takes_it() {
+    // Player 1 (team A) passes to where player 2 (A) stands with player 3 (B) marking her,
+    // their boxes overlapping: 3's chest is nearer the ball, but by a hair.
+    let teams = teams(&[(1, TeamLabel::A), (2, TeamLabel::A), (3, TeamLabel::B)]);
+    let catch = |marker: f32, catcher: f32| {
+        let players = [
+            standing(1, 100.0),
+            standing(2, catcher),
+            standing(3, marker),
+        ];
+        let (scenes, ball) = play(3.0, &players, |t| {
+            Some(throw(t, 100.0, 400.0, 1.0, 0.6, 60.0))
+        });
+        kinds(&detect_events(
+            &scenes,
+            &ball,
+            &teams,
+            &EventSettings::default(),
+        ))
+    };
+    assert_eq!(
+        catch(397.0, 404.0),
+        ["possession 1 PickUp", "pass 1 2", "possession 2 Pass"]
+    );
+    // A marker clearly nearer the ball takes it.
+    assert_eq!(
+        catch(400.0, 420.0),
+        [
+            "possession 1 PickUp",
+            "pass 1 3",
+            "possession 3 Interception"
+        ]
+    );
+}
