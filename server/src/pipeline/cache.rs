@@ -24,8 +24,10 @@ pub struct Cache {
 /// Bumped when the outputs change for the same inputs (a fix in tracking, a new export), so
 /// older entries are not served. v2: tracklets joined into players, and the tracker's looks
 /// and second round reworked (2026-11-28). v3: distance and speeds from a fixed-lag smoother
-/// that leaves out stray positions and jumps.
-const GENERATION: &str = "analysis-v3";
+/// that leaves out stray positions and jumps. v4: shots a far-end shooter retook, rebounds
+/// seen on two tracks by turns, unread tracklets joined to the bib player they run between,
+/// and offside off the court and by read roles per frame.
+const GENERATION: &str = "analysis-v4";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {
