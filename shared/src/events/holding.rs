@@ -47,6 +47,14 @@ fn in_reach<'a>(
     })
 }
 
+/// The player whose hands the ball (centre `ball`) is nearest in `scene`, of those it is
+/// within reach of: who let go of a ball that was seen in nobody's hands before.
+pub(super) fn nearest_hands(ball: (f32, f32), scene: &Scene, s: &EventSettings) -> Option<u32> {
+    in_reach(ball, scene, s, s.reach_above)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, track)| track)
+}
+
 /// The ball's speed at scene `i` relative to the centre of `track`'s box, from the scenes
 /// either side, in box heights per second. Unknown (no neighbour, or the track or ball missing
 /// there) is 0: the reach alone decides.

@@ -333,21 +333,25 @@ pub fn detect_events(
             .map_or(scenes.len(), |n| n.first)
             .min(scenes.partition_point(|s| s.time <= released + settings.max_flight_s));
         let (thrower, thrown_at) = player(hold, hold.last);
-        before = if let Some(shot) = ring::shot(&rings, &centres, &times, hold.last, to, settings) {
-            events.push(event(
-                hold.last,
-                thrown_at,
-                EventKind::Shot { player: thrower },
-            ));
+        // A shot by `shooter` from scene `at`, standing at `place`.
+        let shoot = |events: &mut Vec<Event>,
+                     shooter: Player,
+                     at: usize,
+                     place: Option<CourtPoint>,
+                     shot: ring::ShotFlight| {
+            events.push(event(at, place, EventKind::Shot { player: shooter }));
             let (kind, after) = match shot.outcome {
                 Outcome::Goal => (
-                    EventKind::Goal { player: thrower },
+                    EventKind::Goal { player: shooter },
                     Before::Goal(scenes[shot.at_ring].time),
                 ),
-                Outcome::Miss => (EventKind::Miss { player: thrower }, Before::Miss),
+                Outcome::Miss => (EventKind::Miss { player: shooter }, Before::Miss),
             };
             events.push(event(shot.at_ring, None, kind));
             after
+        };
+        before = if let Some(shot) = ring::shot(&rings, &centres, &times, hold.last, to, settings) {
+            shoot(&mut events, thrower, hold.last, thrown_at, shot)
         } else if let Some(next) = next.filter(|n| n.first <= to && !taken_off_court(n)) {
             let (receiver, _) = player(next, next.first);
             events.push(event(
@@ -370,7 +374,27 @@ pub fn detect_events(
                     },
                 ));
             }
-            Before::Nothing
+            // A shot by a player never seen holding the ball (her box missing, or on someone
+            // else, while she had it): before the next hold, later than a pass from this one
+            // could still fly, the ball went over a ring and came down at it. Its shooter is
+            // whoever's hands it left.
+            let until = next.map_or(scenes.len(), |n| n.first);
+            let unseen =
+                ring::shot(&rings, &centres, &times, hold.last, until, settings).and_then(|shot| {
+                    let at = ring::launch(&centres, hold.last + 1, shot.at_ring)?;
+                    let track = holding::nearest_hands(centres[at]?, &scenes[at], settings)?;
+                    let seen = scenes[at].player(track);
+                    let shooter = Player {
+                        track,
+                        team: teams.get(&track).copied(),
+                        position: seen.and_then(|p| p.position),
+                    };
+                    Some((shooter, at, seen.and_then(|p| p.court), shot))
+                });
+            match unseen {
+                Some((shooter, at, place, shot)) => shoot(&mut events, shooter, at, place, shot),
+                None => Before::Nothing,
+            }
         };
         i += 1;
     }

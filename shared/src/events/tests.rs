@@ -609,3 +609,30 @@ fn of_a_catcher_and_her_marker_about_as_near_the_ball_the_passer_s_teammate_take
         ]
     );
 }
+
+#[test]
+fn a_shot_by_a_player_never_seen_holding_the_ball_is_still_a_shot() {
+    // Player 1 passes to player 2 under the ring at 1 s; 2's box is missing while she holds
+    // the ball (in a crowd) and comes back only as she shoots at 4 s, too late for a hold
+    // and later than a pass from 1 could fly (3 s). The ball goes through the ring.
+    let ring = ((RING.x1 + RING.x2) / 2.0, RING.y1 + 2.0);
+    let (mut scenes, ball) = play(5.5, &[], |t| {
+        Some(if t < 4.0 {
+            throw(t, 100.0, 360.0, 1.0, 0.6, 60.0)
+        } else if t < 4.8 {
+            arc(chest(360.0), ring, (t - 4.0) / 0.8, 150.0)
+        } else {
+            (ring.0, ring.1 + 400.0 * (t - 4.8) as f32)
+        })
+    });
+    for s in &mut scenes {
+        s.players = vec![standing(1, 100.0)];
+        if s.time >= 3.9 {
+            s.players.push(standing(2, 360.0));
+        }
+    }
+    assert_eq!(
+        found(&scenes, &ball),
+        ["possession 1 PickUp", "pass 1 nobody", "shot 2", "goal 2"]
+    );
+}
