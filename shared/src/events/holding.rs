@@ -47,12 +47,22 @@ fn in_reach<'a>(
     })
 }
 
-/// The player whose hands the ball (centre `ball`) is nearest in `scene`, of those it is
-/// within reach of: who let go of a ball that was seen in nobody's hands before.
-pub(super) fn nearest_hands(ball: (f32, f32), scene: &Scene, s: &EventSettings) -> Option<u32> {
-    in_reach(ball, scene, s, s.reach_above)
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, track)| track)
+/// Where the ball left someone's hands on its way up to scene `apex` (the top of a shot),
+/// searching back no earlier than scene `from`: the last scene it was within a player's reach
+/// before, and the player whose hands it was nearest there.
+pub(super) fn released(
+    scenes: &[Scene],
+    ball: &[Option<(f32, f32)>],
+    from: usize,
+    apex: usize,
+    s: &EventSettings,
+) -> Option<(usize, u32)> {
+    (from..=apex).rev().find_map(|k| {
+        let c = ball.get(k).copied().flatten()?;
+        in_reach(c, &scenes[k], s, s.reach_above)
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, track)| (k, track))
+    })
 }
 
 /// The ball's speed at scene `i` relative to the centre of `track`'s box, from the scenes

@@ -351,7 +351,13 @@ pub fn detect_events(
             after
         };
         before = if let Some(shot) = ring::shot(&rings, &centres, &times, hold.last, to, settings) {
-            shoot(&mut events, thrower, hold.last, thrown_at, shot)
+            // Dated where the ball left her hands: a hold may end before the release, where
+            // her box was lost for the last moments she held the ball.
+            let at = ring::apex(&centres, hold.last, shot.at_ring)
+                .and_then(|apex| holding::released(scenes, &centres, hold.last, apex, settings))
+                .map_or(hold.last, |(at, _)| at);
+            let (_, place) = player(hold, at);
+            shoot(&mut events, thrower, at, place.or(thrown_at), shot)
         } else if let Some(next) = next.filter(|n| n.first <= to && !taken_off_court(n)) {
             let (receiver, _) = player(next, next.first);
             events.push(event(
@@ -377,12 +383,13 @@ pub fn detect_events(
             // A shot by a player never seen holding the ball (her box missing, or on someone
             // else, while she had it): before the next hold, later than a pass from this one
             // could still fly, the ball went over a ring and came down at it. Its shooter is
-            // whoever's hands it left.
+            // whoever's hands it last left on its way up.
             let until = next.map_or(scenes.len(), |n| n.first);
             let unseen =
                 ring::shot(&rings, &centres, &times, hold.last, until, settings).and_then(|shot| {
-                    let at = ring::launch(&centres, hold.last + 1, shot.at_ring)?;
-                    let track = holding::nearest_hands(centres[at]?, &scenes[at], settings)?;
+                    let apex = ring::apex(&centres, hold.last + 1, shot.at_ring)?;
+                    let (at, track) =
+                        holding::released(scenes, &centres, hold.last + 1, apex, settings)?;
                     let seen = scenes[at].player(track);
                     let shooter = Player {
                         track,

@@ -117,20 +117,13 @@ pub(super) fn shot(
 /// through the ring is a ring's height below it well within this.
 const OUTCOME_S: f64 = 1.0;
 
-/// Where a shot that reached the ring at scene `at_ring` left the shooter's hands, searching
-/// no earlier than scene `from`: from the highest the ball went on its way to the ring, back
-/// for as long as it was lower in the picture each scene before. `None` without ball points
-/// there.
-pub(super) fn launch(ball: &[Option<(f32, f32)>], from: usize, at_ring: usize) -> Option<usize> {
-    let seen: Vec<(usize, f32)> = (from..at_ring)
+/// The scene, from `from` up to `at_ring`, where the ball was highest in the picture: the top
+/// of a shot that reached the ring at scene `at_ring`. `None` without ball points there.
+pub(super) fn apex(ball: &[Option<(f32, f32)>], from: usize, at_ring: usize) -> Option<usize> {
+    (from..at_ring)
         .filter_map(|k| ball.get(k).copied().flatten().map(|c| (k, c.1)))
-        .collect();
-    let apex = (0..seen.len()).min_by(|&a, &b| seen[a].1.total_cmp(&seen[b].1))?;
-    let rise = seen[..=apex]
-        .windows(2)
-        .rposition(|w| w[0].1 <= w[1].1)
-        .map_or(0, |k| k + 1);
-    Some(seen[rise].0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k)
 }
 
 /// How far below its highest point the ball must be, in ring heights, to be coming down (box

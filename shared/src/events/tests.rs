@@ -631,8 +631,11 @@ fn a_shot_by_a_player_never_seen_holding_the_ball_is_still_a_shot() {
             s.players.push(standing(2, 360.0));
         }
     }
+    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
     assert_eq!(
-        found(&scenes, &ball),
+        kinds(&events),
         ["possession 1 PickUp", "pass 1 nobody", "shot 2", "goal 2"]
     );
+    // Dated where the ball left her hands on its way up.
+    assert!((4.0..4.3).contains(&events[2].time), "{:?}", events[2]);
 }
