@@ -47,21 +47,26 @@ fn in_reach<'a>(
     })
 }
 
-/// Where the ball left someone's hands on its way up to scene `apex` (the top of a shot),
-/// searching back no earlier than scene `from`: the last scene it was within a player's reach
-/// before, and the player whose hands it was nearest there.
+/// Of players within reach (`in_reach`'s distances and tracks), the one whose chest is
+/// nearest the ball.
+fn nearest(reach: impl Iterator<Item = (f32, u32)>) -> Option<(f32, u32)> {
+    reach.min_by(|a, b| a.0.total_cmp(&b.0))
+}
+
+/// Where a shot that reached the ring at scene `at_ring` left someone's hands, searching
+/// back no earlier than scene `from`: the last scene before the top of its flight where it
+/// was within a player's reach, and the player whose hands it was nearest there.
 pub(super) fn released(
     scenes: &[Scene],
     ball: &[Option<(f32, f32)>],
     from: usize,
-    apex: usize,
+    at_ring: usize,
     s: &EventSettings,
 ) -> Option<(usize, u32)> {
+    let apex = super::ring::apex(ball, from, at_ring)?;
     (from..=apex).rev().find_map(|k| {
         let c = ball.get(k).copied().flatten()?;
-        in_reach(c, &scenes[k], s, s.reach_above)
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, track)| (k, track))
+        nearest(in_reach(c, &scenes[k], s, s.reach_above)).map(|(_, track)| (k, track))
     })
 }
 
@@ -189,24 +194,13 @@ pub(super) fn holders(
         let takers: Vec<(f32, u32)> = in_reach(c, scene, s, s.catch_above)
             .filter(|&(_, t)| speed(t) <= s.catch_relative_speed)
             .collect();
-        let nearest = takers
-            .iter()
-            .copied()
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(d, t)| {
-                takers
-                    .iter()
-                    .copied()
-                    .filter(|&(e, u)| {
-                        passer_team.is_some()
-                            && teams.get(&u) == passer_team.as_ref()
-                            && e - d <= CATCH_TIE
-                    })
-                    .min_by(|a, b| a.0.total_cmp(&b.0))
-                    .unwrap_or((d, t))
+        let taker = nearest(takers.iter().copied()).map(|(d, t)| {
+            let teammates = takers.iter().copied().filter(|&(e, u)| {
+                passer_team.is_some() && teams.get(&u) == passer_team.as_ref() && e - d <= CATCH_TIE
             });
-        holding =
-            nearest.and_then(|(_, track)| Some(Holding::new(scene.player(track)?, scene.time, c)));
+            nearest(teammates).map_or(t, |(_, u)| u)
+        });
+        holding = taker.and_then(|track| Some(Holding::new(scene.player(track)?, scene.time, c)));
         out.push(holding.map(|h| h.track));
     }
     out
@@ -244,9 +238,9 @@ pub(super) fn holds(
         }
     }
     // Runs of two players with no time for a flight between them are one hold, before short
-    // ones are dropped: where a defender's box covers the holder's (a rebound under the
-    // ring), the holder seen flips between the two, and each run alone may be too short to
-    // count while the ball was held throughout.
+    // ones are dropped: one of the two never had it (a neighbour whose box covered the ball;
+    // under the ring the holder seen flips between a rebounder and her marker, each run too
+    // short to count alone), so the one who held it longer had it throughout.
     let mut joined: Vec<Hold> = Vec::with_capacity(runs.len());
     for run in runs {
         match joined.last_mut() {
@@ -266,15 +260,6 @@ pub(super) fn holds(
     for run in runs {
         match merged.last_mut() {
             Some(prev) if same_holder(prev, &run, scenes, ball, rings, times, s) => {
-                prev.last = run.last;
-            }
-            // No time for a flight between them: one of the two never had it (a neighbour
-            // whose box covered the ball), so the one who held it longer had it throughout.
-            Some(prev) if scenes[run.first].time - scenes[prev.last].time < s.min_flight_s => {
-                let (before, after) = (duration(prev, scenes), duration(&run, scenes));
-                if after > before {
-                    prev.track = run.track;
-                }
                 prev.last = run.last;
             }
             _ => merged.push(run),

@@ -353,8 +353,7 @@ pub fn detect_events(
         before = if let Some(shot) = ring::shot(&rings, &centres, &times, hold.last, to, settings) {
             // Dated where the ball left her hands: a hold may end before the release, where
             // her box was lost for the last moments she held the ball.
-            let at = ring::apex(&centres, hold.last, shot.at_ring)
-                .and_then(|apex| holding::released(scenes, &centres, hold.last, apex, settings))
+            let at = holding::released(scenes, &centres, hold.last, shot.at_ring, settings)
                 .map_or(hold.last, |(at, _)| at);
             let (_, place) = player(hold, at);
             shoot(&mut events, thrower, at, place.or(thrown_at), shot)
@@ -387,9 +386,8 @@ pub fn detect_events(
             let until = next.map_or(scenes.len(), |n| n.first);
             let unseen =
                 ring::shot(&rings, &centres, &times, hold.last, until, settings).and_then(|shot| {
-                    let apex = ring::apex(&centres, hold.last + 1, shot.at_ring)?;
                     let (at, track) =
-                        holding::released(scenes, &centres, hold.last + 1, apex, settings)?;
+                        holding::released(scenes, &centres, hold.last + 1, shot.at_ring, settings)?;
                     let seen = scenes[at].player(track);
                     let shooter = Player {
                         track,

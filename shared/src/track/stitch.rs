@@ -240,19 +240,34 @@ pub fn stitch(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Joins {
     if !settings.enabled {
         return Joins::default();
     }
-    let bibs: Joins = by_bib(tracklets, settings).into_iter().collect();
+    let bibs = by_bib(tracklets, settings);
     let chained = by_continuity(tracklets, &bibs, settings);
-    bibs.iter().chain(chained).collect()
+    bibs.joins.iter().chain(chained).collect()
+}
+
+/// The players joined by bib: which tracklet became whose, and the frames each player (by
+/// id) was seen in.
+struct BibPlayers {
+    joins: Joins,
+    seen: BTreeMap<u32, Presence>,
 }
 
 /// Longest first: each tracklet joins the first player of its team and position it does not
 /// overlap, or becomes a player of its own; two players of one team and position stay apart
 /// when the bib reader or the tracker got one of them wrong.
-fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(u32, u32)> {
+fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> BibPlayers {
     let mut groups: BTreeMap<(TeamLabel, usize), Vec<&Tracklet<'_>>> = BTreeMap::new();
+    // A tracklet with a bib but no team is a player of its own.
+    let mut seen_by = BTreeMap::new();
     for t in tracklets {
-        if let (Some(team), Some(position)) = (t.team, t.position) {
-            groups.entry((team, position.index())).or_default().push(t);
+        match (t.team, t.position) {
+            (Some(team), Some(position)) => {
+                groups.entry((team, position.index())).or_default().push(t);
+            }
+            (None, Some(_)) => {
+                seen_by.insert(t.id, t.presence.clone());
+            }
+            _ => {}
         }
     }
     let mut joins = Vec::new();
@@ -272,8 +287,12 @@ fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(u32, u3
                 None => players.push((t.id, t.presence.clone())),
             }
         }
+        seen_by.extend(players);
     }
-    joins
+    BibPlayers {
+        joins: joins.into_iter().collect(),
+        seen: seen_by,
+    }
 }
 
 /// Links each tracklet's end to the one beginning that may continue it, where that beginning
@@ -287,7 +306,7 @@ fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Vec<(u32, u3
 /// - a chain through two bib players' tracklets joins nothing: it runs between two people.
 fn by_continuity(
     tracklets: &[Tracklet<'_>],
-    bibs: &Joins,
+    bibs: &BibPlayers,
     settings: &StitchSettings,
 ) -> Vec<(u32, u32)> {
     let mut links: Vec<(usize, usize)> = Vec::new();
@@ -321,7 +340,7 @@ fn by_continuity(
         let members = || chain.iter().map(|&i| &tracklets[i]);
         let mut players: Vec<u32> = members()
             .filter(|t| t.position.is_some())
-            .map(|t| bibs.player(t.id))
+            .map(|t| bibs.joins.player(t.id))
             .collect();
         players.dedup();
         let unread = || members().filter(|t| t.position.is_none());
@@ -330,10 +349,7 @@ fn by_continuity(
                 .max_by_key(|t| (t.presence.len(), std::cmp::Reverse(t.id)))
                 .map_or(tracklets[head].id, |t| t.id),
             [player] => {
-                let seen = tracklets
-                    .iter()
-                    .filter(|t| t.position.is_some() && bibs.player(t.id) == player)
-                    .fold(Presence::default(), |seen, t| seen.union(t.presence));
+                let seen = &bibs.seen[&player];
                 if unread().any(|t| seen.overlap(t.presence) > u64::from(settings.max_overlap)) {
                     continue;
                 }

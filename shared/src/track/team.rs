@@ -125,7 +125,7 @@ pub struct TeamClassifier {
     /// Per track, the binned torso pixels of boxes spread over its life.
     tracks: BTreeMap<u32, Samples>,
     /// The kits as the last assignment split them, to tell single boxes' kits by.
-    kits: Option<KitModel>,
+    split: Option<KitModel>,
 }
 
 /// The two kits as a split into teams found them: how much each colour bin tells them apart,
@@ -241,7 +241,7 @@ impl TeamClassifier {
         Self {
             settings,
             tracks: BTreeMap::new(),
-            kits: None,
+            split: None,
         }
     }
 
@@ -255,7 +255,7 @@ impl TeamClassifier {
         bbox: &BoundingBox,
     ) -> Option<TeamLabel> {
         let colours = torso_colours(frame, bbox, self.settings.min_box_height)?;
-        let kit = self.kits.as_ref().and_then(|k| k.kit(&colours));
+        let kit = self.split.as_ref().and_then(|k| k.kit(&colours));
         self.tracks
             .entry(track_id)
             .or_default()
@@ -295,7 +295,7 @@ impl TeamClassifier {
         let kits = self.kits(&tracks, &clusters);
         // Team A is the lighter kit (then the higher a*, b*), whatever the clusters' order.
         let a = usize::from(lighter(&kits[1], &kits[0]));
-        self.kits = Some(KitModel {
+        self.split = Some(KitModel {
             weights,
             centres: [centres[a], centres[1 - a]],
         });
