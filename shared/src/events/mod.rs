@@ -346,6 +346,8 @@ pub fn detect_events(
                     Before::Goal(scenes[shot.at_ring].time),
                 ),
                 Outcome::Miss => (EventKind::Miss { player: shooter }, Before::Miss),
+                // An attempt whose end the video does not show.
+                Outcome::Unseen => return Before::Nothing,
             };
             events.push(event(shot.at_ring, None, kind));
             after

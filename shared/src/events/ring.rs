@@ -16,6 +16,9 @@ use crate::BoundingBox;
 pub(super) enum Outcome {
     Goal,
     Miss,
+    /// The analysed video ended before the ball was seen below the ring: a shot in a clip's
+    /// last second may still go in.
+    Unseen,
 }
 
 /// A shot's flight: where the ball reached the ring (a scene index), and how it ended.
@@ -99,12 +102,15 @@ pub(super) fn shot(
             {
                 // Whoever takes the ball next may reach it while it still falls: the outcome
                 // is judged on its path, whoever holds it.
-                let end = (k..ball.len())
-                    .find(|&i| times[i] - times[k] > OUTCOME_S)
-                    .unwrap_or(ball.len());
+                let end = (k..ball.len()).find(|&i| times[i] - times[k] > OUTCOME_S);
+                let outcome = match outcome(&ring, ball, times, k, end.unwrap_or(ball.len())) {
+                    Some(o) => o,
+                    None if end.is_none() => Outcome::Unseen,
+                    None => Outcome::Miss,
+                };
                 return Some(ShotFlight {
                     at_ring: k,
-                    outcome: outcome(&ring, ball, times, k, end),
+                    outcome,
                 });
             }
             Some(_) => {}
@@ -156,15 +162,15 @@ const STALL_S: f64 = 0.16;
 const STALL_RING_HEIGHTS: f32 = 0.45;
 
 /// Goal when the ball, after reaching the ring at scene `k`, falls without stalling until it
-/// is a ring's height below it, and is then within the ring's width; a miss otherwise (also
-/// when it is not seen below the ring before scene `to`).
+/// is a ring's height below it, and is then within the ring's width; a miss otherwise. `None`
+/// when it is not seen below the ring before scene `to`.
 fn outcome(
     ring: &BoundingBox,
     ball: &[Option<(f32, f32)>],
     times: &[f64],
     k: usize,
     to: usize,
-) -> Outcome {
+) -> Option<Outcome> {
     let raw: Vec<(f64, (f32, f32))> = (k..to)
         .filter_map(|i| ball[i].map(|c| (times[i], c)))
         .collect();
@@ -179,12 +185,10 @@ fn outcome(
         })
         .collect();
     let below = ring.y2 + ring.height();
-    let Some(out) = seen.iter().position(|(_, c)| c.1 > below) else {
-        return Outcome::Miss;
-    };
+    let out = seen.iter().position(|(_, c)| c.1 > below)?;
     let centre = ring.center().0;
     if (seen[out].1.0 - centre).abs() > ring.width() {
-        return Outcome::Miss;
+        return Some(Outcome::Miss);
     }
     let stalled = seen[..out].iter().enumerate().any(|(i, &(t, c))| {
         seen[i + 1..=out]
@@ -192,9 +196,9 @@ fn outcome(
             .find(|(u, _)| u - t >= STALL_S)
             .is_some_and(|(_, d)| (d.0 - c.0).hypot(d.1 - c.1) < STALL_RING_HEIGHTS * ring.height())
     });
-    if stalled {
+    Some(if stalled {
         Outcome::Miss
     } else {
         Outcome::Goal
-    }
+    })
 }

@@ -246,6 +246,23 @@ fn a_shot_that_bounces_off_the_ring_is_a_miss_and_the_next_possession_a_rebound(
     );
 }
 
+/// A video that ends while the ball is still at the ring shows an attempt without its end: no
+/// miss (nor goal) is made up for it.
+#[test]
+fn a_shot_at_the_end_of_the_video_has_no_outcome() {
+    let players = [standing(1, 300.0), standing(2, 460.0)];
+    let ring = ((RING.x1 + RING.x2) / 2.0, RING.y1 + 2.0);
+    // At the ring from 1.8 s (the arc's end) to the last frame, 0.1 s later.
+    let (scenes, ball) = play(1.9, &players, move |t| {
+        Some(if t < 1.0 {
+            chest(300.0)
+        } else {
+            arc(chest(300.0), ring, (t - 1.0) / 0.8, 150.0)
+        })
+    });
+    assert_eq!(found(&scenes, &ball), ["possession 1 PickUp", "shot 1"]);
+}
+
 #[test]
 fn a_high_pass_away_from_the_rings_is_not_a_shot() {
     // The same arc as a shot's, but 600 px to the right of the ring.
