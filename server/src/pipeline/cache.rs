@@ -26,8 +26,9 @@ pub struct Cache {
 /// and second round reworked (2026-11-28). v3: distance and speeds from a fixed-lag smoother
 /// that leaves out stray positions and jumps. v4: shots a far-end shooter retook, rebounds
 /// seen on two tracks by turns, unread tracklets joined to the bib player they run between,
-/// and offside off the court and by read roles per frame.
-const GENERATION: &str = "analysis-v4";
+/// and offside off the court and by read roles per frame. v5: a shot the video ends on has no
+/// outcome.
+const GENERATION: &str = "analysis-v5";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {
