@@ -416,7 +416,9 @@ pub fn detect_events(
 /// it attacks the end it shoots at, the end of the court its shot nearest in time was taken
 /// from (teams change ends every quarter). A catch the kit colours call an interception
 /// counts when the bib says GS or GA (a teammate's box given the other kit is the commoner
-/// mistake).
+/// mistake). A catch in a circle that the catcher shoots from is a feed whatever her bib and
+/// kit say: only a GS or GA shoots, from her attacking circle (where a shooter and her
+/// marker overlap, the track that follows the shooter may carry the marker's bib or kit).
 fn mark_feeds(events: &mut [Event], court: &CourtDimensions) {
     let end_of = |p: CourtPoint| {
         if p.x < court.length / 2.0 {
@@ -432,7 +434,19 @@ fn mark_feeds(events: &mut [Event], court: &CourtDimensions) {
             _ => None,
         })
         .collect();
-    for e in events.iter_mut() {
+    // Whether each event is a possession whose holder shoots next.
+    let shoots: Vec<bool> = (0..events.len())
+        .map(
+            |i| match (&events[i].kind, events.get(i + 1).map(|e| &e.kind)) {
+                (
+                    EventKind::Possession { player, .. },
+                    Some(EventKind::Shot { player: shooter }),
+                ) => shooter.track == player.track,
+                _ => false,
+            },
+        )
+        .collect();
+    for (e, shoots) in events.iter_mut().zip(shoots) {
         let (time, at) = (e.time, e.at);
         let EventKind::Possession {
             player,
@@ -447,6 +461,7 @@ fn mark_feeds(events: &mut [Event], court: &CourtDimensions) {
         let in_circle = court.in_goal_circle(at, End::Low) || court.in_goal_circle(at, End::High);
         *feed = in_circle
             && match (player.position, *gained) {
+                (_, Gain::Pass | Gain::Interception) if shoots => true,
                 (Some(Position::GS | Position::GA), Gain::Pass | Gain::Interception) => true,
                 (None, Gain::Pass) => {
                     let attacking = player.team.and_then(|team| {

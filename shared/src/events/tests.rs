@@ -518,6 +518,60 @@ fn a_bib_says_which_goal_circle_a_catcher_is_in() {
     assert_eq!(feeds, [true, true, false, false]);
 }
 
+/// Where a shooter and her marker overlap, the shooter's track may carry the marker's bib and
+/// kit; a catch in the circle she then shoots from is a feed all the same. Without the shot,
+/// or without a pass to catch, the bib stands.
+#[test]
+fn a_catch_its_catcher_shoots_from_is_a_feed_whatever_her_bib_says() {
+    let court = CourtDimensions::default();
+    let player = |track| Player {
+        track,
+        team: Some(TeamLabel::B),
+        position: Some(Position::GK),
+    };
+    let at = Some(CourtPoint::new(2.0, 7.6));
+    let caught = |time: f64, track, gained| Event {
+        frame: (time * FPS) as u64,
+        time,
+        at,
+        kind: EventKind::Possession {
+            player: player(track),
+            gained,
+            until_frame: ((time + 1.0) * FPS) as u64,
+            until: time + 1.0,
+            feed: false,
+        },
+    };
+    let shot = |time: f64, track| Event {
+        frame: (time * FPS) as u64,
+        time,
+        at,
+        kind: EventKind::Shot {
+            player: player(track),
+        },
+    };
+    let mut events = vec![
+        caught(1.0, 1, Gain::Interception),
+        shot(2.0, 1),
+        caught(4.0, 2, Gain::Pass),
+        caught(6.0, 3, Gain::Pass),
+        shot(7.0, 4),
+        caught(9.0, 5, Gain::Rebound),
+        shot(10.0, 5),
+    ];
+    mark_feeds(&mut events, &court);
+    let feeds: Vec<u32> = events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Possession {
+                player, feed: true, ..
+            } => Some(player.track),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(feeds, [1]);
+}
+
 #[test]
 fn a_shot_from_under_the_far_ring_is_a_shot_though_it_rises_less_than_the_shooter_is_tall() {
     // At the far end a player is small: 70 px here, standing under the ring. Her shot goes
