@@ -421,9 +421,23 @@ fn a_loose_ball_taken_off_the_court_is_a_throw_in() {
     }
 }
 
+/// The catchers (tracks) of the possessions [`mark_feeds`] marks as feeds on the standard
+/// court.
+fn feeds(events: &mut [Event]) -> Vec<u32> {
+    mark_feeds(events, &CourtDimensions::default());
+    events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Possession {
+                player, feed: true, ..
+            } => Some(player.track),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn a_pass_caught_in_the_goal_circle_a_team_shoots_at_is_a_feed() {
-    let court = CourtDimensions::default();
     let (a, b) = (Some(TeamLabel::A), Some(TeamLabel::B));
     let player = |track, team| Player {
         track,
@@ -470,17 +484,7 @@ fn a_pass_caught_in_the_goal_circle_a_team_shoots_at_is_a_feed() {
         ),
         caught(12.0, (28.0, 7.0), 7, b),
     ];
-    mark_feeds(&mut events, &court);
-    let feeds: Vec<u32> = events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Possession {
-                player, feed: true, ..
-            } => Some(player.track),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(feeds, [2, 7]);
+    assert_eq!(feeds(&mut events), [2, 7]);
 }
 
 #[test]
@@ -523,7 +527,6 @@ fn a_bib_says_which_goal_circle_a_catcher_is_in() {
 /// or without a pass to catch, the bib stands.
 #[test]
 fn a_catch_its_catcher_shoots_from_is_a_feed_whatever_her_bib_says() {
-    let court = CourtDimensions::default();
     let player = |track| Player {
         track,
         team: Some(TeamLabel::B),
@@ -559,17 +562,7 @@ fn a_catch_its_catcher_shoots_from_is_a_feed_whatever_her_bib_says() {
         caught(9.0, 5, Gain::Rebound),
         shot(10.0, 5),
     ];
-    mark_feeds(&mut events, &court);
-    let feeds: Vec<u32> = events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Possession {
-                player, feed: true, ..
-            } => Some(player.track),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(feeds, [1]);
+    assert_eq!(feeds(&mut events), [1]);
 }
 
 #[test]
