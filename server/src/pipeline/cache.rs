@@ -27,8 +27,9 @@ pub struct Cache {
 /// that leaves out stray positions and jumps. v4: shots a far-end shooter retook, rebounds
 /// seen on two tracks by turns, unread tracklets joined to the bib player they run between,
 /// and offside off the court and by read roles per frame. v5: a shot the video ends on has no
-/// outcome, and a catch its catcher shoots from is a feed.
-const GENERATION: &str = "analysis-v5";
+/// outcome, and a catch its catcher shoots from is a feed. v6: breaking judged on steadied feet,
+/// cut where a track leaps to someone else.
+const GENERATION: &str = "analysis-v6";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {

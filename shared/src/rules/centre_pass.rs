@@ -9,6 +9,10 @@
 //!   players waiting on their marks set off (the middle of their departures), and a player
 //!   who set off clearly before the others and went into the centre third broke. No roles are
 //!   needed: the Cs stand in the centre third already, so they never go into it.
+//! - Feet seen on the floor jitter, a far player's by more than a step from frame to frame, so
+//!   they are averaged over a fraction of a second before stillness is looked for; and a track
+//!   whose feet leap faster than anyone runs has moved to someone else, whose waiting is
+//!   looked for afresh.
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +39,14 @@ pub struct CentrePassSettings {
     pub early_s: f64,
     /// The fewest other players waiting on their marks that date the whistle.
     pub min_waiting: usize,
+    /// Half the span over which a player's feet are averaged, in seconds: long enough to
+    /// steady a far player's jitter (several tenths of a metre from frame to frame), short
+    /// enough to keep the moment she set off.
+    pub smoothing_s: f64,
+    /// The fastest anyone runs, in metres a second: feet that move faster between two
+    /// sightings (with half a metre to spare for the boxes) are another person's, the track
+    /// having moved to her.
+    pub max_speed_mps: f32,
 }
 
 impl Default for CentrePassSettings {
@@ -46,6 +58,8 @@ impl Default for CentrePassSettings {
             set_off_m: 0.3,
             early_s: 0.25,
             min_waiting: 4,
+            smoothing_s: 0.15,
+            max_speed_mps: 12.0,
         }
     }
 }
@@ -138,7 +152,7 @@ pub fn breaking(
             .collect();
         tracks.sort_unstable();
         tracks.dedup();
-        // Each waiting player's feet, from where she waited to the release.
+        // Each waiting player's steadied feet, from where she waited to the release.
         let departures: Vec<(u32, Vec<Footing>)> = tracks
             .into_iter()
             .filter_map(|track| {
@@ -146,7 +160,14 @@ pub fn breaking(
                     .iter()
                     .filter_map(|s| Footing::of_track(s, track))
                     .collect();
-                let set_off = set_off(&feet, settings)?;
+                // The last person the track followed who set off.
+                let (feet, set_off) = one_person(&feet, settings.max_speed_mps)
+                    .filter_map(|stretch| {
+                        let steady = smoothed(stretch, settings.smoothing_s);
+                        let set_off = set_off(&steady, settings)?;
+                        Some((steady, set_off))
+                    })
+                    .last()?;
                 // Only a player waiting outside the centre third can break.
                 (!inside(feet[set_off - 1].at)).then(|| (track, feet[set_off..].to_vec()))
             })
@@ -187,6 +208,31 @@ pub fn breaking(
         }
     }
     flags
+}
+
+/// A track's `feet` (in time order) cut where they leap faster than `max_speed_mps` (and half
+/// a metre of the boxes' jitter): the stretches in which it followed one person.
+fn one_person(feet: &[Footing], max_speed_mps: f32) -> impl Iterator<Item = &[Footing]> {
+    feet.chunk_by(move |a, b| a.at.distance(b.at) <= 0.5 + max_speed_mps * (b.time - a.time) as f32)
+}
+
+/// Each of `feet` (in time order) moved to the mean of those within `half_s` seconds of it.
+fn smoothed(feet: &[Footing], half_s: f64) -> Vec<Footing> {
+    feet.iter()
+        .map(|f| {
+            let from = feet.partition_point(|g| g.time < f.time - half_s);
+            let to = feet.partition_point(|g| g.time <= f.time + half_s);
+            let near = &feet[from..to];
+            let n = near.len() as f32;
+            let (x, y) = near
+                .iter()
+                .fold((0.0, 0.0), |(x, y), g| (x + g.at.x, y + g.at.y));
+            Footing {
+                at: CourtPoint::new(x / n, y / n),
+                ..*f
+            }
+        })
+        .collect()
 }
 
 /// Where a player last set off after standing still, in her `feet` (in time order): the index
@@ -292,8 +338,9 @@ mod tests {
     /// A centre pass: the C (track 5) holds the ball from 0 s to the release at 4 s; the
     /// whistle goes at 3 s. Five players wait 1 m outside the low transverse line and set off
     /// at 3 s at 4 m/s; `early`, if any, sets off at that time instead. Another player, a C,
-    /// waits inside the centre third.
-    fn restart(early: Option<f64>) -> (Vec<Event>, Vec<Scene>) {
+    /// waits inside the centre third. Everyone's feet are seen `jitter` metres to one side and
+    /// the other in turn, as a far player's are.
+    fn restart(early: Option<f64>, jitter: f32) -> (Vec<Event>, Vec<Scene>) {
         let [low, _] = CourtDimensions::default().transverse_lines();
         let scenes = (0..100)
             .map(|frame| {
@@ -311,6 +358,12 @@ mod tests {
                     .collect();
                 players.push(at(5, CourtPoint::new(15.25, 7.6)));
                 players.push(at(20, CourtPoint::new(14.0, 5.0)));
+                let side = if frame % 2 == 0 { jitter } else { -jitter };
+                for p in &mut players {
+                    if let Some(court) = &mut p.court {
+                        court.y += side;
+                    }
+                }
                 Scene {
                     frame,
                     time,
@@ -350,7 +403,7 @@ mod tests {
 
     #[test]
     fn a_player_who_goes_into_the_centre_third_before_the_others_broke() {
-        let (events, scenes) = restart(Some(2.5));
+        let (events, scenes) = restart(Some(2.5), 0.0);
         let got = breaks(&events, &scenes);
         assert_eq!(got.len(), 1, "{got:?}");
         let f = &got[0];
@@ -361,17 +414,41 @@ mod tests {
     }
 
     #[test]
+    fn a_break_is_seen_through_feet_that_jitter() {
+        // Half a metre from frame to frame: no one would ever seem to stand still.
+        let (events, scenes) = restart(Some(2.5), 0.25);
+        let got = breaks(&events, &scenes);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(&got[0].players[..], &[10][..]);
+        let (events, scenes) = restart(None, 0.25);
+        assert!(breaks(&events, &scenes).is_empty());
+    }
+
+    #[test]
+    fn a_track_that_leaps_to_someone_else_did_not_set_off() {
+        // Track 10 waits on her mark until 2.5 s, then its box is on a C standing in the
+        // centre third: the track moved to another person; nobody ran there.
+        let (events, mut scenes) = restart(None, 0.0);
+        for s in scenes.iter_mut().filter(|s| s.time >= 2.5) {
+            for p in s.players.iter_mut().filter(|p| p.track == 10) {
+                p.court = Some(CourtPoint::new(14.0, 3.0));
+            }
+        }
+        assert!(breaks(&events, &scenes).is_empty());
+    }
+
+    #[test]
     fn players_who_go_with_the_others_did_not() {
-        let (events, scenes) = restart(None);
+        let (events, scenes) = restart(None, 0.0);
         assert!(breaks(&events, &scenes).is_empty());
         // A tenth of a second early is a quick reaction, not a break.
-        let (events, scenes) = restart(Some(2.9));
+        let (events, scenes) = restart(Some(2.9), 0.0);
         assert!(breaks(&events, &scenes).is_empty());
     }
 
     #[test]
     fn too_few_players_waiting_say_nothing_of_the_whistle() {
-        let (events, mut scenes) = restart(Some(2.5));
+        let (events, mut scenes) = restart(Some(2.5), 0.0);
         for s in &mut scenes {
             s.players.retain(|p| p.track <= 12 || p.track == 5);
         }
