@@ -14,6 +14,8 @@
 //!   whose feet leap faster than anyone runs has moved to someone else, whose waiting is
 //!   looked for afresh.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Flag, Footing, Rule};
@@ -125,6 +127,98 @@ pub fn centre_pass_received(
     flags
 }
 
+/// The players waiting on their marks outside the centre third at one centre pass (the C's
+/// possession `e`, released at `until_frame`), each with her steadied feet from the moment
+/// she set off: everyone in `scenes` (in time order) from `lookback_s` before the C was seen
+/// with the ball to the release, the C left out.
+fn departures(
+    e: &Event,
+    c: Player,
+    until_frame: u64,
+    scenes: &[Scene],
+    inside: impl Fn(CourtPoint) -> bool,
+    settings: &CentrePassSettings,
+) -> Vec<(u32, Vec<Footing>)> {
+    let from = scenes.partition_point(|s| s.time < e.time - settings.lookback_s);
+    let to = scenes.partition_point(|s| s.frame <= until_frame);
+    let window = &scenes[from..to.max(from)];
+    let mut tracks: Vec<u32> = window
+        .iter()
+        .flat_map(|s| s.players.iter().map(|p| p.track))
+        .filter(|&t| t != c.track)
+        .collect();
+    tracks.sort_unstable();
+    tracks.dedup();
+    tracks
+        .into_iter()
+        .filter_map(|track| {
+            let feet: Vec<Footing> = window
+                .iter()
+                .filter_map(|s| Footing::of_track(s, track))
+                .collect();
+            // The last person the track followed who set off.
+            let (feet, set_off) = one_person(&feet, settings.max_speed_mps)
+                .filter_map(|stretch| {
+                    let steady = smoothed(stretch, settings.smoothing_s);
+                    let set_off = set_off(&steady, settings)?;
+                    Some((steady, set_off))
+                })
+                .last()?;
+            // Only a player waiting outside the centre third can break.
+            (!inside(feet[set_off - 1].at)).then(|| (track, feet[set_off..].to_vec()))
+        })
+        .collect()
+}
+
+/// When the whistle went, as the players in `departures` heard it: the middle of their
+/// departures but `except`'s, if at least `min_waiting` of them say.
+fn heard(
+    departures: &[(u32, Vec<Footing>)],
+    except: Option<u32>,
+    settings: &CentrePassSettings,
+) -> Option<f64> {
+    let mut times: Vec<f64> = departures
+        .iter()
+        .filter(|(t, _)| Some(*t) != except)
+        .map(|(_, moved)| moved[0].time)
+        .collect();
+    if times.len() < settings.min_waiting {
+        return None;
+    }
+    times.sort_by(f64::total_cmp);
+    Some(times[times.len() / 2])
+}
+
+/// Whether a point is in the centre third by more than the tolerance.
+fn in_centre_third(
+    court: &CourtDimensions,
+    settings: &CentrePassSettings,
+) -> impl Fn(CourtPoint) -> bool {
+    let [low, high] = court.transverse_lines();
+    let (tolerance, width) = (settings.tolerance_m, court.width);
+    move |p: CourtPoint| {
+        p.x > low + tolerance && p.x < high - tolerance && (0.0..=width).contains(&p.y)
+    }
+}
+
+/// When the whistle went at each centre pass among `events` whose waiting players date it,
+/// by the index of the C's possession: the middle of their departures, a reaction time after
+/// the whistle itself, so a clock started there runs no faster than the umpire's.
+pub fn centre_pass_whistles(
+    events: &[Event],
+    scenes: &[Scene],
+    court: &CourtDimensions,
+    settings: &CentrePassSettings,
+) -> BTreeMap<usize, f64> {
+    let inside = in_centre_third(court, settings);
+    centre_passes(events)
+        .filter_map(|(i, e, c, until_frame)| {
+            let departures = departures(e, c, until_frame, scenes, &inside, settings);
+            Some((i, heard(&departures, None, settings)?))
+        })
+        .collect()
+}
+
 /// A flag for every player who broke at a centre pass among `events`, with the feet `scenes`
 /// (in time order) put on the court: from the first frame she was in the centre third, with
 /// her feet from when she set off as the evidence.
@@ -134,55 +228,14 @@ pub fn breaking(
     court: &CourtDimensions,
     settings: &CentrePassSettings,
 ) -> Vec<Flag> {
-    let [low, high] = court.transverse_lines();
-    let inside = |p: CourtPoint| {
-        p.x > low + settings.tolerance_m
-            && p.x < high - settings.tolerance_m
-            && (0.0..=court.width).contains(&p.y)
-    };
+    let inside = in_centre_third(court, settings);
     let mut flags = Vec::new();
     for (_, e, c, until_frame) in centre_passes(events) {
-        let from = scenes.partition_point(|s| s.time < e.time - settings.lookback_s);
-        let to = scenes.partition_point(|s| s.frame <= until_frame);
-        let window = &scenes[from..to.max(from)];
-        let mut tracks: Vec<u32> = window
-            .iter()
-            .flat_map(|s| s.players.iter().map(|p| p.track))
-            .filter(|&t| t != c.track)
-            .collect();
-        tracks.sort_unstable();
-        tracks.dedup();
-        // Each waiting player's steadied feet, from where she waited to the release.
-        let departures: Vec<(u32, Vec<Footing>)> = tracks
-            .into_iter()
-            .filter_map(|track| {
-                let feet: Vec<Footing> = window
-                    .iter()
-                    .filter_map(|s| Footing::of_track(s, track))
-                    .collect();
-                // The last person the track followed who set off.
-                let (feet, set_off) = one_person(&feet, settings.max_speed_mps)
-                    .filter_map(|stretch| {
-                        let steady = smoothed(stretch, settings.smoothing_s);
-                        let set_off = set_off(&steady, settings)?;
-                        Some((steady, set_off))
-                    })
-                    .last()?;
-                // Only a player waiting outside the centre third can break.
-                (!inside(feet[set_off - 1].at)).then(|| (track, feet[set_off..].to_vec()))
-            })
-            .collect();
+        let departures = departures(e, c, until_frame, scenes, &inside, settings);
         for (track, moved) in &departures {
-            let mut others: Vec<f64> = departures
-                .iter()
-                .filter(|(t, _)| t != track)
-                .map(|(_, m)| m[0].time)
-                .collect();
-            if others.len() < settings.min_waiting {
+            let Some(whistle) = heard(&departures, Some(*track), settings) else {
                 continue;
-            }
-            others.sort_by(f64::total_cmp);
-            let whistle = others[others.len() / 2];
+            };
             if moved[0].time > whistle - settings.early_s {
                 continue;
             }
@@ -444,6 +497,22 @@ mod tests {
         // A tenth of a second early is a quick reaction, not a break.
         let (events, scenes) = restart(Some(2.9), 0.0);
         assert!(breaks(&events, &scenes).is_empty());
+    }
+
+    #[test]
+    fn the_whistle_is_dated_by_the_waiting_players_departures() {
+        let court = CourtDimensions::default();
+        let settings = CentrePassSettings::default();
+        // One of five set off early: the middle of the five is still the others'.
+        let (events, scenes) = restart(Some(2.5), 0.0);
+        let whistles = centre_pass_whistles(&events, &scenes, &court, &settings);
+        assert_eq!(whistles.keys().collect::<Vec<_>>(), [&0]);
+        assert!((3.0..3.1).contains(&whistles[&0]), "{whistles:?}");
+        let (events, mut scenes) = restart(None, 0.0);
+        for s in &mut scenes {
+            s.players.retain(|p| p.track <= 12 || p.track == 5);
+        }
+        assert!(centre_pass_whistles(&events, &scenes, &court, &settings).is_empty());
     }
 
     #[test]

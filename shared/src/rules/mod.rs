@@ -24,7 +24,7 @@ use crate::court::{CourtDimensions, CourtPoint, End, Position};
 use crate::events::{Event, Scene};
 use crate::track::{BallPoint, TeamLabel};
 
-pub use centre_pass::{CentrePassSettings, breaking, centre_pass_received};
+pub use centre_pass::{CentrePassSettings, breaking, centre_pass_received, centre_pass_whistles};
 pub use obstruction::{ObstructionSettings, obstruction};
 pub use offside::{OffsideSettings, offside};
 pub use out_of_court::{OutOfCourtSettings, out_of_court};
@@ -172,7 +172,9 @@ pub fn match_flags(
     settings: &RuleSettings,
 ) -> Vec<Flag> {
     let court = CourtDimensions::default();
-    let mut flags = three_seconds(events, scenes, &settings.three_seconds);
+    // Empty without a floor map: the waiting players' feet date the whistles.
+    let whistles = centre_pass_whistles(events, scenes, &court, &settings.centre_pass);
+    let mut flags = three_seconds(events, scenes, &whistles, &settings.three_seconds);
     if let Some(to_court) = to_court {
         flags.extend(offside_in(scenes, roles, teams, &court, &settings.offside));
         flags.extend(obstruction(events, scenes, teams, &settings.obstruction));

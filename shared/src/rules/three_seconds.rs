@@ -1,7 +1,12 @@
 //! Three seconds: a player holding the ball must pass or shoot within 3.0 s of gaining it
 //! (`NETBALL.md`). Judged on the possessions the events found: the clock starts when the ball
-//! is seen in her hands. Centre passes and throw-ins are not judged: their clock starts at the
-//! whistle, which the picture does not show, and the ball is held from well before it.
+//! is seen in her hands. At a centre pass the C holds the ball from well before the whistle,
+//! which the picture does not show: her clock starts when the players waiting on their marks
+//! set off (`centre_pass_whistles`), or she is not judged where too few waited to say.
+//! Throw-ins are not judged: the clock starts once the thrower has taken up her position,
+//! which the picture does not show either.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,15 +35,18 @@ impl Default for ThreeSecondsSettings {
 
 /// A flag for every possession among `events` that lasted past the limit, from the moment the
 /// limit ran out to the release; the evidence is the holder's feet meanwhile, where `scenes`
-/// (in time order) put them on the court.
+/// (in time order) put them on the court. `whistles` dates the centre passes' whistles by the
+/// index of the C's possession.
 pub fn three_seconds(
     events: &[Event],
     scenes: &[Scene],
+    whistles: &BTreeMap<usize, f64>,
     settings: &ThreeSecondsSettings,
 ) -> Vec<Flag> {
     events
         .iter()
-        .filter_map(|e| {
+        .enumerate()
+        .filter_map(|(i, e)| {
             let EventKind::Possession {
                 player,
                 until,
@@ -48,10 +56,12 @@ pub fn three_seconds(
             else {
                 return None;
             };
-            if matches!(gained, Gain::CentrePass | Gain::ThrowIn) {
-                return None;
-            }
-            let over = e.time + settings.limit_s;
+            let clock = match gained {
+                Gain::CentrePass => whistles.get(&i)?.max(e.time),
+                Gain::ThrowIn => return None,
+                _ => e.time,
+            };
+            let over = clock + settings.limit_s;
             if until - over < settings.tolerance_s {
                 return None;
             }
@@ -126,7 +136,7 @@ mod tests {
     fn a_hold_past_three_seconds_is_flagged_from_the_third_second() {
         let scenes = scenes(10.0);
         let events = [possession(1.0, 2.5), possession(4.0, 7.8)];
-        let flags = three_seconds(&events, &scenes, &ThreeSecondsSettings::default());
+        let flags = judge(&events, &scenes, &ThreeSecondsSettings::default());
         assert_eq!(flags.len(), 1, "{flags:?}");
         let f = &flags[0];
         assert_eq!(
@@ -138,14 +148,28 @@ mod tests {
         assert_eq!(f.evidence.len(), 21);
     }
 
+    /// Without centre passes whose whistle is known.
+    fn judge(events: &[Event], scenes: &[Scene], settings: &ThreeSecondsSettings) -> Vec<Flag> {
+        three_seconds(events, scenes, &BTreeMap::new(), settings)
+    }
+
     #[test]
-    fn a_centre_pass_is_not_timed() {
-        let flags = three_seconds(
-            &[held(1.0, 6.0, Gain::CentrePass)],
-            &scenes(8.0),
-            &ThreeSecondsSettings::default(),
-        );
-        assert!(flags.is_empty(), "{flags:?}");
+    fn a_centre_pass_is_timed_from_its_whistle_if_known() {
+        // The C has the ball from 1 s; the waiting players set off at 3 s.
+        let (events, scenes) = ([held(1.0, 6.5, Gain::CentrePass)], scenes(8.0));
+        let whistled = BTreeMap::from([(0, 3.0)]);
+        let settings = ThreeSecondsSettings::default();
+        let flags = three_seconds(&events, &scenes, &whistled, &settings);
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(flags[0].frame, 150);
+        // Released within 3 s of the whistle, though 4.5 s after she had the ball.
+        let quick = [held(1.0, 5.5, Gain::CentrePass)];
+        assert!(three_seconds(&quick, &scenes, &whistled, &settings).is_empty());
+        // No whistle known: not timed.
+        assert!(judge(&events, &scenes, &settings).is_empty());
+        // Nor is a throw-in.
+        let throw_in = [held(1.0, 6.5, Gain::ThrowIn)];
+        assert!(judge(&throw_in, &scenes, &settings).is_empty());
     }
 
     #[test]
@@ -155,8 +179,8 @@ mod tests {
             ..ThreeSecondsSettings::default()
         };
         let events = [possession(1.0, 4.1)];
-        assert!(three_seconds(&events, &scenes(6.0), &lenient).is_empty());
-        let strict = three_seconds(&events, &scenes(6.0), &ThreeSecondsSettings::default());
+        assert!(judge(&events, &scenes(6.0), &lenient).is_empty());
+        let strict = judge(&events, &scenes(6.0), &ThreeSecondsSettings::default());
         assert_eq!(strict.len(), 1);
     }
 }
