@@ -41,6 +41,10 @@ pub struct CentrePassSettings {
     pub early_s: f64,
     /// The fewest other players waiting on their marks that date the whistle.
     pub min_waiting: usize,
+    /// How near the middle of the departures, in seconds, at least `min_waiting` of them must
+    /// be to date a whistle: at a whistle everyone moves at once, while players drifting off
+    /// their marks one by one date nothing.
+    pub together_s: f64,
     /// Half the span over which a player's feet are averaged, in seconds: long enough to
     /// steady a far player's jitter (several tenths of a metre from frame to frame), short
     /// enough to keep the moment she set off.
@@ -60,6 +64,7 @@ impl Default for CentrePassSettings {
             set_off_m: 0.3,
             early_s: 0.25,
             min_waiting: 4,
+            together_s: 0.5,
             smoothing_s: 0.15,
             max_speed_mps: 12.0,
         }
@@ -171,7 +176,7 @@ fn departures(
 }
 
 /// When the whistle went, as the players in `departures` heard it: the middle of their
-/// departures but `except`'s, if at least `min_waiting` of them say.
+/// departures but `except`'s, if at least `min_waiting` of them set off together about then.
 fn heard(
     departures: &[(u32, Vec<Footing>)],
     except: Option<u32>,
@@ -182,11 +187,13 @@ fn heard(
         .filter(|(t, _)| Some(*t) != except)
         .map(|(_, moved)| moved[0].time)
         .collect();
-    if times.len() < settings.min_waiting {
-        return None;
-    }
     times.sort_by(f64::total_cmp);
-    Some(times[times.len() / 2])
+    let middle = *times.get(times.len() / 2)?;
+    let together = times
+        .iter()
+        .filter(|&&t| (t - middle).abs() <= settings.together_s)
+        .count();
+    (together >= settings.min_waiting).then_some(middle)
 }
 
 /// Whether a point is in the centre third by more than the tolerance.
@@ -511,6 +518,18 @@ mod tests {
         let (events, mut scenes) = restart(None, 0.0);
         for s in &mut scenes {
             s.players.retain(|p| p.track <= 12 || p.track == 5);
+        }
+        assert!(centre_pass_whistles(&events, &scenes, &court, &settings).is_empty());
+
+        // Players who set off one by one, 0.4 s apart, heard no whistle.
+        let (events, mut scenes) = restart(None, 0.0);
+        let [low, _] = court.transverse_lines();
+        for s in &mut scenes {
+            for p in s.players.iter_mut().filter(|p| (10..15).contains(&p.track)) {
+                let go = 2.0 + 0.4 * f64::from(p.track - 10);
+                let x = low - 1.0 + 4.0 * (s.time - go).max(0.0) as f32;
+                p.court = p.court.map(|c| CourtPoint::new(x, c.y));
+            }
         }
         assert!(centre_pass_whistles(&events, &scenes, &court, &settings).is_empty());
     }
