@@ -28,7 +28,8 @@ pub struct Cache {
 /// seen on two tracks by turns, unread tracklets joined to the bib player they run between,
 /// and offside off the court and by read roles per frame. v5: a shot the video ends on has no
 /// outcome, and a catch its catcher shoots from is a feed. v6: breaking judged on steadied feet,
-/// cut where a track leaps to someone else.
+/// cut where a track leaps to someone else; three seconds timed at centre passes (from the
+/// whistle the waiting players heard) and throw-ins (from when the thrower stood still).
 const GENERATION: &str = "analysis-v6";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::steady::{one_person, smoothed};
 use super::{Flag, Footing, Rule};
 use crate::court::{CourtDimensions, CourtPoint};
 use crate::events::{Event, EventKind, Gain, Player, Scene};
@@ -268,31 +269,6 @@ pub fn breaking(
         }
     }
     flags
-}
-
-/// A track's `feet` (in time order) cut where they leap faster than `max_speed_mps` (and half
-/// a metre of the boxes' jitter): the stretches in which it followed one person.
-fn one_person(feet: &[Footing], max_speed_mps: f32) -> impl Iterator<Item = &[Footing]> {
-    feet.chunk_by(move |a, b| a.at.distance(b.at) <= 0.5 + max_speed_mps * (b.time - a.time) as f32)
-}
-
-/// Each of `feet` (in time order) moved to the mean of those within `half_s` seconds of it.
-fn smoothed(feet: &[Footing], half_s: f64) -> Vec<Footing> {
-    feet.iter()
-        .map(|f| {
-            let from = feet.partition_point(|g| g.time < f.time - half_s);
-            let to = feet.partition_point(|g| g.time <= f.time + half_s);
-            let near = &feet[from..to];
-            let n = near.len() as f32;
-            let (x, y) = near
-                .iter()
-                .fold((0.0, 0.0), |(x, y), g| (x + g.at.x, y + g.at.y));
-            Footing {
-                at: CourtPoint::new(x / n, y / n),
-                ..*f
-            }
-        })
-        .collect()
 }
 
 /// Where a player last set off after standing still, in her `feet` (in time order): the index

@@ -13,6 +13,7 @@ mod out_of_court;
 mod over_a_third;
 mod roles;
 mod stays;
+mod steady;
 mod three_seconds;
 
 use serde::{Deserialize, Serialize};

@@ -2,14 +2,15 @@
 //! (`NETBALL.md`). Judged on the possessions the events found: the clock starts when the ball
 //! is seen in her hands. At a centre pass the C holds the ball from well before the whistle,
 //! which the picture does not show: her clock starts when the players waiting on their marks
-//! set off (`centre_pass_whistles`), or she is not judged where too few waited to say.
-//! Throw-ins are not judged: the clock starts once the thrower has taken up her position,
-//! which the picture does not show either.
+//! set off (`centre_pass_whistles`), or she is not judged where too few waited to say. At a
+//! throw-in the clock starts once the thrower has taken up her position: from when her feet,
+//! steadied, stand still.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::steady::smoothed;
 use super::{Flag, Footing, Rule};
 use crate::events::{Event, EventKind, Gain, Scene};
 
@@ -22,6 +23,15 @@ pub struct ThreeSecondsSettings {
     /// default: a catch is more often seen late (in a crowd) than a release is, so holds
     /// look shorter rather than longer than they were.
     pub tolerance_s: f64,
+    /// How far a thrower's feet may move while she stands in her position at a throw-in, in
+    /// metres: a box's jitter on the floor, once steadied.
+    pub position_m: f32,
+    /// How long she must stand there (or until she throws) to have taken up her position, in
+    /// seconds.
+    pub position_s: f64,
+    /// Half the span over which the thrower's feet are averaged, in seconds (a far player's
+    /// jitter by several tenths of a metre from frame to frame).
+    pub smoothing_s: f64,
 }
 
 impl Default for ThreeSecondsSettings {
@@ -29,6 +39,9 @@ impl Default for ThreeSecondsSettings {
         Self {
             limit_s: 3.0,
             tolerance_s: 0.0,
+            position_m: 0.3,
+            position_s: 0.5,
+            smoothing_s: 0.15,
         }
     }
 }
@@ -58,7 +71,7 @@ pub fn three_seconds(
             };
             let clock = match gained {
                 Gain::CentrePass => whistles.get(&i)?.max(e.time),
-                Gain::ThrowIn => return None,
+                Gain::ThrowIn => took_position(e.time, until, player.track, scenes, settings)?,
                 _ => e.time,
             };
             let over = clock + settings.limit_s;
@@ -83,6 +96,37 @@ pub fn three_seconds(
             })
         })
         .collect()
+}
+
+/// When a thrower holding the ball from `from` to `until` took up her position: the first of
+/// her steadied feet in `scenes` (in time order) from which she stood within `position_m` for
+/// `position_s`, or until she threw. None without her feet on the court.
+fn took_position(
+    from: f64,
+    until: f64,
+    track: u32,
+    scenes: &[Scene],
+    settings: &ThreeSecondsSettings,
+) -> Option<f64> {
+    let (first, last) = (
+        scenes.partition_point(|s| s.time < from),
+        scenes.partition_point(|s| s.time <= until),
+    );
+    let feet: Vec<Footing> = scenes[first..last.max(first)]
+        .iter()
+        .filter_map(|s| Footing::of_track(s, track))
+        .collect();
+    let feet = smoothed(&feet, settings.smoothing_s);
+    (0..feet.len())
+        .find(|&i| {
+            let stood = feet[i..]
+                .iter()
+                .take_while(|f| f.at.distance(feet[i].at) <= settings.position_m)
+                .count();
+            i + stood == feet.len()
+                || feet[i + stood - 1].time - feet[i].time >= settings.position_s
+        })
+        .map(|i| feet[i].time)
 }
 
 #[cfg(test)]
@@ -167,9 +211,29 @@ mod tests {
         assert!(three_seconds(&quick, &scenes, &whistled, &settings).is_empty());
         // No whistle known: not timed.
         assert!(judge(&events, &scenes, &settings).is_empty());
-        // Nor is a throw-in.
-        let throw_in = [held(1.0, 6.5, Gain::ThrowIn)];
-        assert!(judge(&throw_in, &scenes, &settings).is_empty());
+    }
+
+    #[test]
+    fn a_throw_in_is_timed_from_when_the_thrower_stood_in_her_position() {
+        // She picks the ball up at 1 s, 2 m off, walks at 2 m/s to the line and stands there
+        // from 2 s (frame 50).
+        let mut scenes = scenes(8.0);
+        for s in &mut scenes {
+            let x = 5.0 + 2.0 * (2.0 - s.time).max(0.0) as f32;
+            s.players[0].court = Some(CourtPoint::new(x, 5.0));
+        }
+        let settings = ThreeSecondsSettings::default();
+        let flags = judge(&[held(1.0, 5.5, Gain::ThrowIn)], &scenes, &settings);
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        // Her last 0.3 m of walking already counts as in position: about 0.15 s early.
+        assert!((120..=127).contains(&flags[0].frame), "{flags:?}");
+        // 4 s after the pick-up, but 2.5 s after she took her position.
+        assert!(judge(&[held(1.0, 4.5, Gain::ThrowIn)], &scenes, &settings).is_empty());
+        // Without her feet on the court, not timed.
+        for s in &mut scenes {
+            s.players[0].court = None;
+        }
+        assert!(judge(&[held(1.0, 5.5, Gain::ThrowIn)], &scenes, &settings).is_empty());
     }
 
     #[test]
