@@ -163,13 +163,14 @@ fn departures(
                 .filter_map(|s| Footing::of_track(s, track))
                 .collect();
             // The last person the track followed who set off.
-            let (feet, set_off) = one_person(&feet, settings.max_speed_mps)
-                .filter_map(|stretch| {
-                    let steady = smoothed(stretch, settings.smoothing_s);
-                    let set_off = set_off(&steady, settings)?;
-                    Some((steady, set_off))
-                })
-                .last()?;
+            let (feet, set_off) =
+                one_person(&feet, settings.max_speed_mps)
+                    .rev()
+                    .find_map(|stretch| {
+                        let steady = smoothed(stretch, settings.smoothing_s);
+                        let set_off = set_off(&steady, settings)?;
+                        Some((steady, set_off))
+                    })?;
             // Only a player waiting outside the centre third can break.
             (!inside(feet[set_off - 1].at)).then(|| (track, feet[set_off..].to_vec()))
         })

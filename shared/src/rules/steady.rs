@@ -7,7 +7,10 @@ use crate::court::CourtPoint;
 
 /// A track's `feet` (in time order) cut where they leap faster than `max_speed_mps` (and half
 /// a metre of the boxes' jitter): the stretches in which it followed one person.
-pub(super) fn one_person(feet: &[Footing], max_speed_mps: f32) -> impl Iterator<Item = &[Footing]> {
+pub(super) fn one_person(
+    feet: &[Footing],
+    max_speed_mps: f32,
+) -> impl DoubleEndedIterator<Item = &[Footing]> {
     feet.chunk_by(move |a, b| a.at.distance(b.at) <= 0.5 + max_speed_mps * (b.time - a.time) as f32)
 }
 

@@ -69,6 +69,11 @@ pub fn three_seconds(
             else {
                 return None;
             };
+            // The clock never starts before the ball is held: a hold too short from there is
+            // not timed further.
+            if until - (e.time + settings.limit_s) < settings.tolerance_s {
+                return None;
+            }
             let clock = match gained {
                 Gain::CentrePass => whistles.get(&i)?.max(e.time),
                 Gain::ThrowIn => took_position(e.time, until, player.track, scenes, settings)?,
