@@ -29,8 +29,9 @@ pub struct Cache {
 /// and offside off the court and by read roles per frame. v5: a shot the video ends on has no
 /// outcome, and a catch its catcher shoots from is a feed. v6: breaking judged on steadied feet,
 /// cut where a track leaps to someone else; three seconds timed at centre passes (from the
-/// whistle the waiting players heard) and throw-ins (from when the thrower stood still).
-const GENERATION: &str = "analysis-v6";
+/// whistle the waiting players heard) and throw-ins (from when the thrower stood still). v7: the
+/// handover after a flagged violation is a free pass, not a pass and an interception.
+const GENERATION: &str = "analysis-v7";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {

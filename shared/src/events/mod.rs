@@ -109,9 +109,12 @@ pub enum Gain {
     Rebound,
     /// Took a loose ball standing off the court, to throw it in (on a calibrated court).
     ThrowIn,
-    /// Anything else: the first hold of the video, a loose ball, a free pass (and, without a
-    /// calibration, a throw-in).
+    /// Anything else: the first hold of the video, a loose ball, a free pass whose violation
+    /// was not flagged (and, without a calibration, a throw-in).
     PickUp,
+    /// Given the ball after the other team broke a rule the analysis flagged: the handover
+    /// the umpire's whistle calls for, not play (`rules::award_free_passes`).
+    FreePass,
 }
 
 /// What happened.
@@ -154,6 +157,7 @@ impl Gain {
             Gain::Rebound => "rebound",
             Gain::ThrowIn => "throw_in",
             Gain::PickUp => "pick_up",
+            Gain::FreePass => "free_pass",
         }
     }
 }

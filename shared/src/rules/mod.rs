@@ -4,9 +4,11 @@
 //! the match events and the scenes (three seconds, obstruction, over a
 //! third, breaking and the catch at a centre pass, out of court) to [`Flag`]s, so the browser and the server
 //! flag the same things; every number `NETBALL.md` calls a setting is a field of the rule's
-//! settings.
+//! settings. A flag stops play: the handover of the ball that follows it is a free pass, not
+//! an interception ([`award_free_passes`]).
 
 mod centre_pass;
+mod free_pass;
 mod obstruction;
 mod offside;
 mod out_of_court;
@@ -26,6 +28,7 @@ use crate::events::{Event, Scene};
 use crate::track::{BallPoint, TeamLabel};
 
 pub use centre_pass::{CentrePassSettings, breaking, centre_pass_received, centre_pass_whistles};
+pub use free_pass::{FreePassSettings, award_free_passes};
 pub use obstruction::{ObstructionSettings, obstruction};
 pub use offside::{OffsideSettings, offside};
 pub use out_of_court::{OutOfCourtSettings, out_of_court};
@@ -99,6 +102,8 @@ pub struct RuleSettings {
     pub out_of_court: OutOfCourtSettings,
     #[serde(default)]
     pub centre_pass: CentrePassSettings,
+    #[serde(default)]
+    pub free_pass: FreePassSettings,
 }
 
 /// Which rule a flag is for.

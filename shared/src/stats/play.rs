@@ -115,7 +115,11 @@ fn close(chain: Option<Chain>, next: Option<(TeamLabel, Gain)>, goal: bool, s: &
         team.goals_from_gains += 1;
     }
     let lost = next.is_some_and(|(t, gained)| {
-        t != c.team && matches!(gained, Gain::Interception | Gain::PickUp | Gain::ThrowIn)
+        t != c.team
+            && matches!(
+                gained,
+                Gain::Interception | Gain::PickUp | Gain::ThrowIn | Gain::FreePass
+            )
     });
     if lost && !c.shot {
         team.turnovers += 1;
@@ -366,5 +370,23 @@ mod tests {
         let s = match_stats(&events, &[], &BTreeMap::new());
         assert_eq!(s.teams[&A].goals_from_gains, 1);
         assert_eq!(s.teams[&B].turnovers, 1);
+    }
+
+    #[test]
+    fn a_free_pass_is_a_turnover_but_no_gain_in_play() {
+        use TeamLabel::{A, B};
+        // B's player 5 broke a rule and handed the ball over; A scored from the free pass.
+        let events = [
+            held(0.0, 1.0, who(5, B), Gain::PickUp),
+            held(1.5, 2.5, who(1, A), Gain::FreePass),
+            at(2.5, EventKind::Shot { player: who(1, A) }),
+            at(3.0, EventKind::Goal { player: who(1, A) }),
+        ];
+        let s = match_stats(&events, &[], &BTreeMap::new());
+        assert_eq!(s.teams[&B].turnovers, 1);
+        assert_eq!(
+            (s.teams[&A].goals_from_gains, s.teams[&A].intercepts),
+            (0, 0)
+        );
     }
 }
