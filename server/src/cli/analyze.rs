@@ -127,9 +127,9 @@ pub struct AnalyzeArgs {
     /// many frames at the analysed size).
     #[arg(long, default_value_t = 50)]
     identity_lag: u32,
-    /// With a calibration: metres beyond a box's bottom edge, along the camera's line of
-    /// sight, where a player's court position is taken (the edge shows the nearest point of
-    /// her feet, not the middle of where she stands).
+    /// With a calibration: metres beyond a box's bottom edge, away from the camera (square to
+    /// the image's rows on the floor), where a player's court position is taken (the edge
+    /// shows the front of her feet, not the middle of where she stands).
     #[arg(long, default_value_t = 0.25)]
     feet_depth: f32,
     /// Do not join tracklets into players at the end (tracklets of one team and bib position

@@ -47,22 +47,34 @@ impl ImageToCourt {
     }
 
     /// Where the person boxed by `bbox` (image pixels) stands on the court, `depth_m` beyond
-    /// the box's bottom edge along the camera's line of sight, and the metres of floor one
-    /// pixel spans there. The bottom edge shows the point of her feet nearest the camera,
-    /// not the middle of where she stands; `None` where the feet show no floor point.
+    /// the box's bottom edge, away from the camera, and the metres of floor one pixel spans
+    /// there along the line of sight. The bottom edge shows the front of her feet, not the
+    /// middle of where she stands; `None` where the feet show no floor point.
+    ///
+    /// The front is where an image row touches the floor she covers, so her middle lies
+    /// beyond it square to that row on the floor (the rows of a camera without roll are
+    /// parallel on the floor), not along the line of sight: towards the ends of a side-line
+    /// view the line of sight slants along the court, and pushing along it moved players
+    /// about 1% of their distance from the middle too far towards the ends.
     pub fn feet(&self, bbox: &BoundingBox, depth_m: f32) -> Option<Feet> {
         let bottom = [f64::from(bbox.x1 + bbox.x2) / 2.0, f64::from(bbox.y2)];
         let near = self.map(bottom)?;
-        // Depth changes fastest along the image's vertical: a pixel up from the feet lies
-        // further along the line of sight: exactly on the middle column of a camera without
-        // roll, a degree or two off elsewhere on a side-line view (7 mm of 0.25 m in the test).
         let beyond = self.map([bottom[0], bottom[1] - 1.0])?;
         let px_m = near.distance(beyond);
-        let along = if px_m > 0.0 { depth_m / px_m } else { 0.0 };
-        let at = CourtPoint::new(
-            near.x + (beyond.x - near.x) * along,
-            near.y + (beyond.y - near.y) * along,
-        );
+        let left = self.map([bottom[0] - 1.0, bottom[1]])?;
+        let right = self.map([bottom[0] + 1.0, bottom[1]])?;
+        let (rx, ry) = (right.x - left.x, right.y - left.y);
+        let row = rx.hypot(ry);
+        let at = if row > 0.0 {
+            // Square to the row, on the side the pixel above lies (away from the camera).
+            let (mut nx, mut ny) = (-ry / row, rx / row);
+            if nx * (beyond.x - near.x) + ny * (beyond.y - near.y) < 0.0 {
+                (nx, ny) = (-nx, -ny);
+            }
+            CourtPoint::new(near.x + nx * depth_m, near.y + ny * depth_m)
+        } else {
+            near
+        };
         Some(Feet { at, px_m })
     }
 }
@@ -148,10 +160,11 @@ mod tests {
         }
     }
 
-    /// A camera behind the near side line: a box whose bottom edge shows the court point
-    /// `near` puts the player 0.25 m beyond it, straight away from the camera.
+    /// A camera behind the near side line, looking across: a box whose bottom edge shows the
+    /// court point `near` puts the player 0.25 m beyond it, square to the image's rows (across
+    /// the court), even towards an end where the line of sight slants along it.
     #[test]
-    fn feet_lie_beyond_the_box_edge_along_the_line_of_sight() {
+    fn feet_lie_beyond_the_box_edge_square_to_the_image_rows() {
         let camera = crate::camera::PinholeCamera::looking_at(
             [15.25, -12.0, 6.0],
             [15.25, 7.6, 0.0],
@@ -169,10 +182,7 @@ mod tests {
                 x2: u as f32 + 20.0,
                 y2: v as f32,
             };
-            let (dx, dy) = (near.x - 15.25, near.y + 12.0);
-            let length = dx.hypot(dy);
-            let expected =
-                CourtPoint::new(near.x + 0.25 * dx / length, near.y + 0.25 * dy / length);
+            let expected = CourtPoint::new(near.x, near.y + 0.25);
             let feet = to_court.feet(&bbox, 0.25).unwrap();
             assert!(
                 feet.at.distance(expected) < 0.01,

@@ -118,8 +118,8 @@ pub struct AnalysisSettings {
     /// tracks in pixels only.
     #[serde(default)]
     pub calibration: Option<FrameCalibration>,
-    /// How far beyond her box's bottom edge, along the camera's line of sight, a player's
-    /// court position is taken, metres: the edge shows the nearest point of her feet. On the
+    /// How far beyond her box's bottom edge, away from the camera, a player's court position
+    /// is taken, metres: the edge shows the front of her feet. On the
     /// simulator's clips 0.25 m takes the feet's median distance from the truth from 0.21-0.31
     /// m to about 0.1 m. Results written before it existed used none.
     #[serde(default)]
