@@ -30,8 +30,10 @@ pub struct Cache {
 /// outcome, and a catch its catcher shoots from is a feed. v6: breaking judged on steadied feet,
 /// cut where a track leaps to someone else; three seconds timed at centre passes (from the
 /// whistle the waiting players heard) and throw-ins (from when the thrower stood still). v7: the
-/// handover after a flagged violation is a free pass, not a pass and an interception.
-const GENERATION: &str = "analysis-v7";
+/// handover after a flagged violation is a free pass, not a pass and an interception. v8: feet
+/// pushed square to the image rows instead of along the line of sight; read roles checked
+/// against where their tracks stand.
+const GENERATION: &str = "analysis-v8";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {

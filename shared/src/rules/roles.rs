@@ -83,7 +83,7 @@ pub fn roles_from_reads(
             votes.entry(team).or_default().push((scene.time, end));
         }
     }
-    positions
+    let roles = positions
         .iter()
         .filter_map(|(&track, &position)| {
             let team = teams.get(&track)?;
@@ -111,6 +111,51 @@ pub fn roles_from_reads(
                     attacking,
                 },
             ))
+        })
+        .collect();
+    plausible(roles, scenes, court)
+}
+
+/// Feet clearly outside a role's areas, in metres beyond them: further than an offside's
+/// tolerance, so that feet put on the court a little wrong near a line do not count.
+const CLEARLY_OUTSIDE_M: f32 = 0.5;
+/// The most of a track's time, as a share of its sightings that play its role, that a player
+/// spends clearly outside her areas. Offsides are rare and brief; a role read wrong (a bib's
+/// WA taken for WD, or the wrong end) puts the track outside for much of its life.
+const MAX_OUTSIDE_SHARE: f64 = 0.1;
+
+/// The roles whose track, on the frames that play the role (its tracklets read the role's
+/// position), stood clearly outside the role's areas no more than [`MAX_OUTSIDE_SHARE`] of
+/// the time: where the track spends its time checks what its bib said.
+fn plausible(
+    roles: BTreeMap<u32, Role>,
+    scenes: &[Scene],
+    court: &CourtDimensions,
+) -> BTreeMap<u32, Role> {
+    let mut seen: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+    for scene in scenes {
+        for p in &scene.players {
+            let (Some(role), Some(at)) = (roles.get(&p.track), p.court) else {
+                continue;
+            };
+            if p.position != Some(role.position) || court.distance_outside(at) > CLEARLY_OUTSIDE_M {
+                continue;
+            }
+            let outside = role
+                .position
+                .distance_outside_allowed(court, at, role.attacking)
+                > CLEARLY_OUTSIDE_M;
+            let (n, out) = seen.entry(p.track).or_default();
+            *n += 1;
+            *out += u32::from(outside);
+        }
+    }
+    roles
+        .into_iter()
+        .filter(|(track, _)| {
+            // No frame plays it: nothing to check, and nothing will be judged by it.
+            seen.get(track)
+                .is_none_or(|&(n, out)| f64::from(out) <= MAX_OUTSIDE_SHARE * f64::from(n))
         })
         .collect()
 }
@@ -188,6 +233,35 @@ mod tests {
         let roles = roles_from_reads(&positions, &teams, &all, &court);
         assert_eq!(roles[&2].attacking, End::High);
         assert_eq!(roles[&6].attacking, End::Low);
+    }
+
+    #[test]
+    fn a_role_its_track_keeps_breaking_is_taken_for_a_misread() {
+        let court = CourtDimensions::default();
+        let high_line = court.transverse_lines()[1];
+        // Team A attacks the high end (its GS, track 1, stands there). Track 2 read WD: a WD
+        // may not enter her attacking third, where it stands 30 s of 40 (a WA whose bib was
+        // misread). Track 3 read WA: 1 s of 40 in the attacking circle (an offside).
+        let mut all = Vec::new();
+        for k in 0..40u32 {
+            let mut scene = scenes(f64::from(k), 1, &[(1, 26.0)]).remove(0);
+            let wd_x = if k < 30 { high_line + 3.0 } else { 15.0 };
+            let wa_x = if k == 20 { 27.0 } else { high_line + 2.0 };
+            for (track, x, position) in [(2, wd_x, Position::WD), (3, wa_x, Position::WA)] {
+                scene.players.push(ScenePlayer {
+                    position: Some(position),
+                    ..player(track, x)
+                });
+            }
+            scene.players[0].position = Some(Position::GS);
+            all.push(scene);
+        }
+        let positions = BTreeMap::from([(1, Position::GS), (2, Position::WD), (3, Position::WA)]);
+        let teams = [1, 2, 3].map(|t| (t, TeamLabel::A)).into();
+        let roles = roles_from_reads(&positions, &teams, &all, &court);
+        assert!(!roles.contains_key(&2), "{roles:?}");
+        assert_eq!(roles[&3].position, Position::WA);
+        assert_eq!(roles[&1].attacking, End::High);
     }
 
     #[test]
