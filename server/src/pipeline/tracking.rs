@@ -18,9 +18,7 @@ use netball_shared::camera::{Homography, ImageToCourt};
 use netball_shared::court::CourtDimensions;
 use netball_shared::events::{EventSettings, Scene, ScenePlayer, detect_events};
 use netball_shared::result::{FrameResult, ResultSummary, RunMetrics, TrackSummaries};
-use netball_shared::rules::{
-    Role, RoleSource, Roles, RuleSettings, award_free_passes, match_flags, roles_from_reads,
-};
+use netball_shared::rules::{Role, RoleSource, Roles, RuleSettings, match_flags, roles_from_reads};
 use netball_shared::stats::match_stats;
 use netball_shared::track::{
     Appearance, BallPoint, BallTracker, ByteTrack, Cues, Relabel, StitchSettings, TeamClassifier,
@@ -312,8 +310,9 @@ impl Tracking {
         }
         ball.sort_by_key(|b| b.frame);
         let mut events = detect_events(&self.scenes, &ball, &teams.teams, &self.events);
+        // The flags stop play: the handovers after them become free passes in `events`.
         let flags = match_flags(
-            &events,
+            &mut events,
             &self.scenes,
             &ball,
             &teams.teams,
@@ -321,8 +320,6 @@ impl Tracking {
             self.to_court.as_ref(),
             &self.rules,
         );
-        // The flags stopped play: the handovers after them are free passes, not passes.
-        award_free_passes(&mut events, &flags, &teams.teams, &self.rules.free_pass);
         let stats = match_stats(&events, &flags, &teams.teams);
         ResultSummary {
             ball,

@@ -27,10 +27,16 @@ impl Default for FreePassSettings {
     }
 }
 
-/// Turns the handover after each flag in `flags` into a free pass: the first pass, from the
-/// flag's start to `handover_s` after its end, by a player of the offender's team (the flag's
-/// first player, her kit from `teams`) to a player of the other team is dropped, and the
-/// catcher's possession is gained by [`Gain::FreePass`] instead of by an interception.
+/// Turns the handover after each flag in `flags` into a free pass. The flag's first player
+/// (her kit from `teams`) is the offender; from the flag's start to `handover_s` after its
+/// end, the handover is the first of:
+/// - a pass by a player of her team to one of the other team: it is dropped, and the
+///   catcher's possession is gained by [`Gain::FreePass`] instead of by an interception;
+/// - a hold of the other team taken off the court right after the hold the offence happened
+///   in, released then: the free pass of an offence off the court (a thrower who held the
+///   ball too long), which the events took for a throw-in. It is gained by
+///   [`Gain::FreePass`], and no ball went out.
+///
 /// `events` are in time order and stay so. Returns how many free passes were found.
 pub fn award_free_passes(
     events: &mut Vec<Event>,
@@ -38,52 +44,76 @@ pub fn award_free_passes(
     teams: &BTreeMap<u32, TeamLabel>,
     settings: &FreePassSettings,
 ) -> usize {
-    let mut handovers = Vec::new();
+    let mut passes = Vec::new();
+    let mut awarded = 0;
     for flag in flags {
         let Some(&offender) = flag.players.first().and_then(|p| teams.get(p)) else {
             continue;
         };
-        let until = flag.time + flag.duration + settings.handover_s;
-        let handover = events.iter().position(|e| {
-            let EventKind::Pass {
-                player,
-                receiver: Some(receiver),
-            } = &e.kind
-            else {
-                return false;
-            };
-            (flag.time..=until).contains(&e.time)
-                && player.team == Some(offender)
-                && receiver.team.is_some_and(|t| t != offender)
-                && !handovers.contains(&e.frame)
-        });
-        let Some(at) = handover else { continue };
-        handovers.push(events[at].frame);
-        let EventKind::Pass {
-            receiver: Some(receiver),
-            ..
-        } = events[at].kind
-        else {
+        let window = flag.time..=flag.time + flag.duration + settings.handover_s;
+        let Some((pass, catch)) = handover(events, offender, &window, &passes) else {
             continue;
         };
-        let catch = events[at + 1..].iter_mut().find_map(|e| match &mut e.kind {
-            EventKind::Possession {
-                player,
-                gained,
-                feed,
-                ..
-            } if player.track == receiver.track => Some((gained, feed)),
-            _ => None,
-        });
-        if let Some((gained, feed)) = catch {
+        awarded += 1;
+        passes.extend(pass.map(|i| events[i].frame));
+        if let Some(EventKind::Possession { gained, feed, .. }) = catch.map(|i| &mut events[i].kind)
+        {
             *gained = Gain::FreePass;
             // A feed is a pass caught in the circle; a free pass is none.
             *feed = false;
         }
     }
-    let before = events.len();
-    events.retain(|e| !(matches!(e.kind, EventKind::Pass { .. }) && handovers.contains(&e.frame)));
-    before - events.len()
+    events.retain(|e| !(matches!(e.kind, EventKind::Pass { .. }) && passes.contains(&e.frame)));
+    awarded
+}
+
+/// The first handover to the other team by `offender`'s team within `window` (see
+/// [`award_free_passes`]): the index of the pass, if the ball was passed, and of the catch,
+/// if it was seen. `taken`: the frames of passes already found for earlier flags.
+fn handover(
+    events: &[Event],
+    offender: TeamLabel,
+    window: &std::ops::RangeInclusive<f64>,
+    taken: &[u64],
+) -> Option<(Option<usize>, Option<usize>)> {
+    let other = |team: Option<TeamLabel>| team.is_some_and(|t| t != offender);
+    // The team, start and release of the last hold before the event looked at.
+    let mut last: Option<(Option<TeamLabel>, f64, f64)> = None;
+    for (i, e) in events.iter().enumerate() {
+        match &e.kind {
+            EventKind::Pass {
+                player,
+                receiver: Some(receiver),
+            } if window.contains(&e.time)
+                && player.team == Some(offender)
+                && other(receiver.team)
+                && !taken.contains(&e.frame) =>
+            {
+                let catch = events[i + 1..].iter().position(|c| {
+                    matches!(&c.kind, EventKind::Possession { player, .. } if player.track == receiver.track)
+                });
+                return Some((Some(i), catch.map(|k| i + 1 + k)));
+            }
+            EventKind::Possession {
+                player,
+                gained: Gain::ThrowIn,
+                ..
+            } if other(player.team)
+                && last.is_some_and(|(team, from, released)| {
+                    team == Some(offender)
+                        && (from..=released).contains(window.start())
+                        && window.contains(&released)
+                }) =>
+            {
+                return Some((None, Some(i)));
+            }
+            EventKind::Possession { player, until, .. } => {
+                last = Some((player.team, e.time, *until));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -189,6 +219,40 @@ mod tests {
                 ("possession", Some(Gain::Interception), Some(true)),
             ]
         );
+    }
+
+    #[test]
+    fn a_free_pass_taken_off_the_court_is_no_throw_in() {
+        // The offender held a throw-in too long; the other team takes its free pass where she
+        // stood, off the court.
+        let mut events = vec![
+            held(OFFENDER, 0.0, 3.4, Gain::ThrowIn),
+            held(OPPONENT, 4.0, 5.0, Gain::ThrowIn),
+        ];
+        assert_eq!(award(&mut events, &[three_seconds(3.4)]), 1);
+        assert!(matches!(
+            events[1].kind,
+            EventKind::Possession {
+                gained: Gain::FreePass,
+                ..
+            }
+        ));
+        // After a later hold of the offender's team (the ball went out from it), the other
+        // team's throw-in is one.
+        let mut events = vec![
+            held(OFFENDER, 0.0, 3.4, Gain::Pass),
+            held(TEAMMATE, 3.9, 4.3, Gain::Pass),
+            held(OPPONENT, 6.0, 7.0, Gain::ThrowIn),
+        ];
+        let mut flag = three_seconds(3.4);
+        flag.duration = 0.4;
+        assert_eq!(award(&mut events, &[flag]), 0);
+        // A throw-in of the offender's own team is not the other team's free pass.
+        let mut events = vec![
+            held(OFFENDER, 0.0, 3.4, Gain::ThrowIn),
+            held(TEAMMATE, 4.0, 5.0, Gain::ThrowIn),
+        ];
+        assert_eq!(award(&mut events, &[three_seconds(3.4)]), 0);
     }
 
     #[test]

@@ -168,8 +168,12 @@ pub struct Flag {
 /// a third, breaking and the catch at a centre pass, and out of court. `scenes` (in time
 /// order) give the players' feet, `ball` (in frame order) the ball's path, `teams` the kits;
 /// the rules that need the court are left out without a floor map (`to_court`).
+///
+/// A flag stops play, so the handover after each one becomes a free pass in `events`
+/// ([`award_free_passes`]) before out of court is judged: a free pass taken off the court is
+/// no throw-in, and says no ball went out.
 pub fn match_flags(
-    events: &[Event],
+    events: &mut Vec<Event>,
     scenes: &[Scene],
     ball: &[BallPoint],
     teams: &BTreeMap<u32, TeamLabel>,
@@ -181,12 +185,15 @@ pub fn match_flags(
     // Empty without a floor map: the waiting players' feet date the whistles.
     let whistles = centre_pass_whistles(events, scenes, &court, &settings.centre_pass);
     let mut flags = three_seconds(events, scenes, &whistles, &settings.three_seconds);
-    if let Some(to_court) = to_court {
+    if to_court.is_some() {
         flags.extend(offside_in(scenes, roles, teams, &court, &settings.offside));
         flags.extend(obstruction(events, scenes, teams, &settings.obstruction));
         flags.extend(over_a_third(events, &court, &settings.over_a_third));
         flags.extend(breaking(events, scenes, &court, &settings.centre_pass));
         flags.extend(centre_pass_received(events, &court, &settings.centre_pass));
+    }
+    award_free_passes(events, &flags, teams, &settings.free_pass);
+    if let Some(to_court) = to_court {
         flags.extend(out_of_court(
             events,
             scenes,

@@ -72,7 +72,8 @@ pub fn out_of_court(
         else {
             continue;
         };
-        if gained != Gain::ThrowIn {
+        // A throw-in, or a free pass for an offence off the court, is taken standing there.
+        if !matches!(gained, Gain::ThrowIn | Gain::FreePass) {
             flags.extend(stepped_out(hold, scenes, court, settings));
         }
         // A throw-in says the ball went out while it was loose, from this release to the
@@ -337,5 +338,11 @@ mod tests {
         assert_eq!((got[0].frame, &got[0].players[..]), (25, &[THROWER][..]));
         let on_line = scenes(3.0, |_| CourtPoint::new(5.0, -0.1));
         assert!(flags(&events, &on_line, &[]).is_empty());
+        // A free pass for an offence off the court is taken standing there, as a throw-in is.
+        let off = scenes(3.0, |_| CourtPoint::new(5.0, -0.5));
+        for gained in [Gain::FreePass, Gain::ThrowIn] {
+            let events = [held(THROWER, 0, 50, gained, CourtPoint::new(5.0, -0.5))];
+            assert!(flags(&events, &off, &[]).is_empty(), "{gained:?}");
+        }
     }
 }
