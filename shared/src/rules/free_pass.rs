@@ -44,37 +44,37 @@ pub fn award_free_passes(
     teams: &BTreeMap<u32, TeamLabel>,
     settings: &FreePassSettings,
 ) -> usize {
-    let mut passes = Vec::new();
     let mut awarded = 0;
     for flag in flags {
         let Some(&offender) = flag.players.first().and_then(|p| teams.get(p)) else {
             continue;
         };
         let window = flag.time..=flag.time + flag.duration + settings.handover_s;
-        let Some((pass, catch)) = handover(events, offender, &window, &passes) else {
+        let Some((pass, catch)) = handover(events, offender, &window) else {
             continue;
         };
         awarded += 1;
-        passes.extend(pass.map(|i| events[i].frame));
         if let Some(EventKind::Possession { gained, feed, .. }) = catch.map(|i| &mut events[i].kind)
         {
             *gained = Gain::FreePass;
             // A feed is a pass caught in the circle; a free pass is none.
             *feed = false;
         }
+        // The catch comes after the pass: its index was used first.
+        if let Some(i) = pass {
+            events.remove(i);
+        }
     }
-    events.retain(|e| !(matches!(e.kind, EventKind::Pass { .. }) && passes.contains(&e.frame)));
     awarded
 }
 
 /// The first handover to the other team by `offender`'s team within `window` (see
 /// [`award_free_passes`]): the index of the pass, if the ball was passed, and of the catch,
-/// if it was seen. `taken`: the frames of passes already found for earlier flags.
+/// if it was seen.
 fn handover(
     events: &[Event],
     offender: TeamLabel,
     window: &std::ops::RangeInclusive<f64>,
-    taken: &[u64],
 ) -> Option<(Option<usize>, Option<usize>)> {
     let other = |team: Option<TeamLabel>| team.is_some_and(|t| t != offender);
     // The team, start and release of the last hold before the event looked at.
@@ -86,8 +86,7 @@ fn handover(
                 receiver: Some(receiver),
             } if window.contains(&e.time)
                 && player.team == Some(offender)
-                && other(receiver.team)
-                && !taken.contains(&e.frame) =>
+                && other(receiver.team) =>
             {
                 let catch = events[i + 1..].iter().position(|c| {
                     matches!(&c.kind, EventKind::Possession { player, .. } if player.track == receiver.track)
