@@ -32,8 +32,9 @@ pub struct Cache {
 /// whistle the waiting players heard) and throw-ins (from when the thrower stood still). v7: the
 /// handover after a flagged violation is a free pass, not a pass and an interception. v8: feet
 /// pushed square to the image rows instead of along the line of sight; read roles checked
-/// against where their tracks stand.
-const GENERATION: &str = "analysis-v8";
+/// against where their tracks stand. v9: unread tracklets joined to the bib player in whose
+/// gap they were seen.
+const GENERATION: &str = "analysis-v9";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {

@@ -52,6 +52,9 @@ struct Span {
     presence: Presence,
     /// Where the track was first and last seen.
     ends: (Sighting, Sighting),
+    /// Where it was last seen before and first seen after each gap in its presence, as tracked
+    /// (see [`Tracklet::gaps`]): for stitching, so joins leave it as it was.
+    gaps: Vec<(Sighting, Sighting)>,
     /// Tracklets joined into this one.
     joined: Vec<u32>,
 }
@@ -122,8 +125,16 @@ impl TrackSummaries {
                 positions: [0; Position::ALL.len()],
                 presence: Presence::default(),
                 ends: (seen, seen),
+                gaps: Vec::new(),
                 joined: Vec::new(),
             });
+            if span
+                .presence
+                .last()
+                .is_some_and(|last| last + 1 < self.observed)
+            {
+                span.gaps.push((span.ends.1, seen));
+            }
             span.ends.1 = seen;
             span.presence.push(self.observed);
             if let Some(p) = t.position {
@@ -155,6 +166,7 @@ impl TrackSummaries {
                 presence: &span.presence,
                 first: span.ends.0,
                 last: span.ends.1,
+                gaps: &span.gaps,
             })
             .collect();
         let joins = stitch(&tracklets, settings);
@@ -188,5 +200,57 @@ impl TrackSummaries {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BoundingBox;
+
+    fn track(id: u32, x: f32, position: Option<Position>) -> Track {
+        Track {
+            id,
+            bbox: BoundingBox {
+                x1: x,
+                y1: 400.0,
+                x2: x + 40.0,
+                y2: 500.0,
+            },
+            score: 0.9,
+            class_id: 0,
+            court: None,
+            court_px_m: None,
+            position,
+            interpolated: false,
+        }
+    }
+
+    /// A WD tracked through 60 frames under one id, but not seen in frames 20-39, when an
+    /// unread track followed her: the gap is remembered, and the unread track joins her.
+    #[test]
+    fn a_track_seen_only_in_its_players_gap_joins_her() {
+        let mut summaries = TrackSummaries::default();
+        for frame in 0..60_u64 {
+            let x = 1000.0 + 5.0 * frame as f32;
+            let tracks = if (20..40).contains(&frame) {
+                vec![track(9, x, None)]
+            } else {
+                vec![track(3, x, Some(Position::WD))]
+            };
+            summaries.observe(frame, frame as f64 / 25.0, &tracks);
+        }
+        let teams = TeamAssignment {
+            kits: [[0; 3]; 2],
+            teams: BTreeMap::from([(3, TeamLabel::B)]),
+        };
+        let joins = summaries.stitch(&teams, &StitchSettings::default());
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(9, 3)]);
+        let tracks = summaries.finish(&["player".to_string()], &teams);
+        assert_eq!(tracks.len(), 1);
+        assert_eq!(
+            (tracks[0].frames, tracks[0].tracklets.clone()),
+            (60, vec![9])
+        );
     }
 }

@@ -17,6 +17,11 @@
 //! calibration is needed). Only unambiguous links are made: an end that more than one
 //! beginning could continue, or a beginning more than one end could, stays apart, since in a
 //! crowd a guess is as likely to merge two people as to mend one.
+//!
+//! Last, a tracklet without a bib position that lies in a gap of one bib player's sightings
+//! (her tracker coasted through a crowd and found her again under her own id, while a new
+//! track followed her in between) joins her, where she could have run to it and from it and
+//! no other player's gap fits it.
 
 use std::collections::BTreeMap;
 
@@ -95,6 +100,11 @@ impl Presence {
         }
     }
 
+    /// The last frame seen.
+    pub fn last(&self) -> Option<u64> {
+        self.runs.last().map(|&(_, last)| last)
+    }
+
     /// Frames seen.
     pub fn len(&self) -> u64 {
         self.runs.iter().map(|(a, b)| b - a + 1).sum()
@@ -148,6 +158,9 @@ pub struct Tracklet<'a> {
     pub presence: &'a Presence,
     pub first: Sighting,
     pub last: Sighting,
+    /// Where it was last seen before and first seen after each gap in its presence, in time
+    /// order: a player her tracker coasted through a crowd, and whose id it kept.
+    pub gaps: &'a [(Sighting, Sighting)],
 }
 
 impl Tracklet<'_> {
@@ -156,17 +169,49 @@ impl Tracklet<'_> {
     /// (two that have one are joined by it, or kept apart by it).
     fn continued_by(&self, next: &Tracklet<'_>, settings: &StitchSettings) -> bool {
         let (a, b) = (&self.last, &next.first);
-        let dt = b.time - a.time;
-        if !(dt > 0.0 && dt <= settings.max_gap_s) || self.class != next.class {
+        if self.class != next.class {
             return false;
         }
         if self.team != next.team || (self.position.is_some() && next.position.is_some()) {
             return false;
         }
-        let height = f64::from(a.height + b.height) / 2.0;
-        let distance = f64::from(a.feet[0] - b.feet[0]).hypot(f64::from(a.feet[1] - b.feet[1]));
-        distance <= height * (1.0 + f64::from(settings.heights_per_s) * dt)
+        reachable(a, b, settings)
     }
+
+    /// Where a player was seen last before time `from` and first after time `to`, of her
+    /// tracklets `members`: the ends of their runs and of the gaps inside them.
+    fn around<'b>(
+        members: &[&'b Tracklet<'_>],
+        from: f64,
+        to: f64,
+    ) -> (Option<&'b Sighting>, Option<&'b Sighting>) {
+        let sightings = || {
+            members.iter().flat_map(|t| {
+                [&t.first, &t.last]
+                    .into_iter()
+                    .chain(t.gaps.iter().flat_map(|(a, b)| [a, b]))
+            })
+        };
+        let before = sightings()
+            .filter(|s| s.time < from)
+            .max_by(|a, b| a.time.total_cmp(&b.time));
+        let after = sightings()
+            .filter(|s| s.time > to)
+            .min_by(|a, b| a.time.total_cmp(&b.time));
+        (before, after)
+    }
+}
+
+/// Whether someone seen at `a` could be seen at `b`, later: soon enough (`max_gap_s`) and
+/// near enough for a runner, in heights of her box (see [`StitchSettings::heights_per_s`]).
+fn reachable(a: &Sighting, b: &Sighting, settings: &StitchSettings) -> bool {
+    let dt = b.time - a.time;
+    if !(dt > 0.0 && dt <= settings.max_gap_s) {
+        return false;
+    }
+    let height = f64::from(a.height + b.height) / 2.0;
+    let distance = f64::from(a.feet[0] - b.feet[0]).hypot(f64::from(a.feet[1] - b.feet[1]));
+    distance <= height * (1.0 + f64::from(settings.heights_per_s) * dt)
 }
 
 /// Which player each joined tracklet became: its id to the player's, for tracklets whose id
@@ -242,7 +287,9 @@ pub fn stitch(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Joins {
     }
     let bibs = by_bib(tracklets, settings);
     let chained = by_continuity(tracklets, &bibs, settings);
-    bibs.joins.iter().chain(chained).collect()
+    let joins: Joins = bibs.joins.iter().chain(chained).collect();
+    let filled = into_gaps(tracklets, &bibs, &joins, settings);
+    joins.iter().chain(filled).collect()
 }
 
 /// The players joined by bib: which tracklet became whose, and the frames each player (by
@@ -362,6 +409,55 @@ fn by_continuity(
     joins
 }
 
+/// Joins each tracklet without a bib position, still apart after the other joins, to the one
+/// bib player it fits in a gap of: of her team (or of no team it could be told), never seen
+/// with her, and reachable from where she was last seen before it, and she from where it
+/// ended. This is a player the tracker lost in a crowd for a moment and found again under her
+/// own id (so no tracklet of hers ends there for [`by_continuity`]), while a new track followed
+/// her in between. Where two players' gaps fit it, it stays apart.
+fn into_gaps(
+    tracklets: &[Tracklet<'_>],
+    bibs: &BibPlayers,
+    joins: &Joins,
+    settings: &StitchSettings,
+) -> Vec<(u32, u32)> {
+    // Each bib player's tracklets, by her id.
+    let mut players: BTreeMap<u32, Vec<&Tracklet<'_>>> = BTreeMap::new();
+    for t in tracklets {
+        let player = joins.player(t.id);
+        if bibs.seen.contains_key(&player) {
+            players.entry(player).or_default().push(t);
+        }
+    }
+    let taken: std::collections::BTreeSet<u32> = joins.iter().map(|(_, p)| p).collect();
+    let mut found = Vec::new();
+    for t in tracklets {
+        if t.position.is_some() || joins.player(t.id) != t.id || taken.contains(&t.id) {
+            continue;
+        }
+        let mut fits = players.iter().filter(|(_, members)| {
+            let her = members[0];
+            let team_fits = t.team.is_none() || t.team == her.team;
+            if !team_fits || t.class != her.class {
+                return false;
+            }
+            if members.iter().any(|m| m.presence.overlap(t.presence) > 0) {
+                return false;
+            }
+            match Tracklet::around(members, t.first.time, t.last.time) {
+                (Some(before), Some(after)) => {
+                    reachable(before, &t.first, settings) && reachable(&t.last, after, settings)
+                }
+                _ => false,
+            }
+        });
+        if let (Some((&player, _)), None) = (fits.next(), fits.next()) {
+            found.push((t.id, player));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,6 +492,7 @@ mod tests {
             presence,
             first: at(presence.runs.first().map_or(0, |r| r.0), x.0),
             last: at(presence.runs.last().map_or(0, |r| r.1), x.1),
+            gaps: &[],
         }
     }
 
@@ -542,6 +639,41 @@ mod tests {
         ];
         let joins = stitch(&crowded, &StitchSettings::default());
         assert_eq!(joins.iter().collect::<Vec<_>>(), [(1, 3)]);
+    }
+
+    #[test]
+    fn a_tracklet_in_a_gap_of_a_bib_player_joins_her() {
+        // WD of team B, tracked under one id through frames 0-599 but lost at x = 1000 in
+        // frames 200-249; an unread tracklet follows someone from x = 1050 to 1150 in frames
+        // 205-244, and she is found again at x = 1200.
+        let main = presence((0..200).chain(250..600));
+        let inside = presence(205..245);
+        let at = |frame: u64, x: f32| Sighting {
+            time: frame as f64 / 25.0,
+            feet: [x, 500.0],
+            height: 100.0,
+        };
+        let gaps = [(at(199, 1000.0), at(250, 1200.0))];
+        let (b, wd) = (Some(TeamLabel::B), Some(Position::WD));
+        let mut her = tracklet(1, b, wd, &main, (0.0, 2000.0));
+        her.gaps = &gaps;
+        let fragment = tracklet(2, None, None, &inside, (1050.0, 1150.0));
+        let joins = stitch(&[her, fragment], &StitchSettings::default());
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(2, 1)]);
+
+        // Not from too far away for the time it had, not from the other team, and not where
+        // another player's gap fits it as well.
+        let far = tracklet(2, None, None, &inside, (3050.0, 3150.0));
+        assert!(stitch(&[her, far], &StitchSettings::default()).is_empty());
+        let other_team = tracklet(2, Some(TeamLabel::A), None, &inside, (1050.0, 1150.0));
+        assert!(stitch(&[her, other_team], &StitchSettings::default()).is_empty());
+        let mut rival = tracklet(3, b, Some(Position::C), &main, (0.0, 2000.0));
+        rival.gaps = &gaps;
+        assert!(stitch(&[her, fragment, rival], &StitchSettings::default()).is_empty());
+        // Nor where she was seen at the same time: someone else beside her.
+        let beside = presence(150..245);
+        let crowd = tracklet(2, None, None, &beside, (1050.0, 1150.0));
+        assert!(stitch(&[her, crowd], &StitchSettings::default()).is_empty());
     }
 
     #[test]
