@@ -18,12 +18,13 @@
 //! beginning could continue, or a beginning more than one end could, stays apart, since in a
 //! crowd a guess is as likely to merge two people as to mend one.
 //!
-//! Last, a tracklet without a bib position that lies in a gap of one bib player's sightings
-//! (her tracker coasted through a crowd and found her again under her own id, while a new
-//! track followed her in between) joins her, where she could have run to it and from it and
-//! no other player's gap fits it.
+//! Last, a tracklet without a bib position (or whose position another player of its team held
+//! at the same time) that lies in a gap of one bib player's sightings (her tracker coasted
+//! through a crowd and found her again under her own id, while a new track followed her in
+//! between) joins her, where she could have run to it and from it and no other player's gap
+//! fits it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -297,6 +298,9 @@ pub fn stitch(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Joins {
 struct BibPlayers {
     joins: Joins,
     seen: BTreeMap<u32, Presence>,
+    /// Players seen at the same time as a longer one of their team and position: one of the
+    /// two was read wrong, and it is more likely the shorter.
+    doubtful: BTreeSet<u32>,
 }
 
 /// Longest first: each tracklet joins the first player of its team and position it does not
@@ -318,6 +322,7 @@ fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> BibPlayers {
         }
     }
     let mut joins = Vec::new();
+    let mut doubtful = BTreeSet::new();
     for mut group in groups.into_values() {
         group.sort_by_key(|t| (std::cmp::Reverse(t.presence.len()), t.id));
         // Each player: her id and the frames she was seen in so far.
@@ -334,11 +339,13 @@ fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> BibPlayers {
                 None => players.push((t.id, t.presence.clone())),
             }
         }
+        doubtful.extend(players.iter().skip(1).map(|(id, _)| *id));
         seen_by.extend(players);
     }
     BibPlayers {
         joins: joins.into_iter().collect(),
         seen: seen_by,
+        doubtful,
     }
 }
 
@@ -409,8 +416,8 @@ fn by_continuity(
     joins
 }
 
-/// Joins each tracklet without a bib position, still apart after the other joins, to the one
-/// bib player it fits in a gap of: of her team (or of no team it could be told), never seen
+/// Joins each tracklet without a bib position (or with one [`BibPlayers::doubtful`] makes
+/// doubtful), still apart after the other joins, to the one bib player it fits in a gap of: of her team (or of no team it could be told), never seen
 /// with her, and reachable from where she was last seen before it, and she from where it
 /// ended. This is a player the tracker lost in a crowd for a moment and found again under her
 /// own id (so no tracklet of hers ends there for [`by_continuity`]), while a new track followed
@@ -425,14 +432,15 @@ fn into_gaps(
     let mut players: BTreeMap<u32, Vec<&Tracklet<'_>>> = BTreeMap::new();
     for t in tracklets {
         let player = joins.player(t.id);
-        if bibs.seen.contains_key(&player) {
+        if bibs.seen.contains_key(&player) && !bibs.doubtful.contains(&player) {
             players.entry(player).or_default().push(t);
         }
     }
-    let taken: std::collections::BTreeSet<u32> = joins.iter().map(|(_, p)| p).collect();
+    let taken: BTreeSet<u32> = joins.iter().map(|(_, p)| p).collect();
     let mut found = Vec::new();
     for t in tracklets {
-        if t.position.is_some() || joins.player(t.id) != t.id || taken.contains(&t.id) {
+        let unread = t.position.is_none() || bibs.doubtful.contains(&t.id);
+        if !unread || joins.player(t.id) != t.id || taken.contains(&t.id) {
             continue;
         }
         let mut fits = players.iter().filter(|(_, members)| {
@@ -674,6 +682,15 @@ mod tests {
         let beside = presence(150..245);
         let crowd = tracklet(2, None, None, &beside, (1050.0, 1150.0));
         assert!(stitch(&[her, crowd], &StitchSettings::default()).is_empty());
+
+        // A tracklet that read the bib of a C seen at the same time read it wrong: it is as
+        // good as unread, and joins her too. A read bib nobody else claims keeps it apart.
+        let (c, everywhere) = (Some(Position::C), presence(0..600));
+        let the_c = tracklet(4, b, c, &everywhere, (5000.0, 5000.0));
+        let misread = tracklet(2, b, c, &inside, (1050.0, 1150.0));
+        let joins = stitch(&[her, the_c, misread], &StitchSettings::default());
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(2, 1)]);
+        assert!(stitch(&[her, misread], &StitchSettings::default()).is_empty());
     }
 
     #[test]
