@@ -284,11 +284,12 @@ fn tracklets_joined_into_players_agree_in_every_output() {
             .iter()
             .filter(|a| a.id == t.id || t.tracklets.contains(&a.id))
             .collect();
-        assert!(
-            parts
-                .iter()
-                .all(|a| a.team == t.team && a.position == t.position)
-        );
+        // Her own part names her position; the parts joined to it are of her team where
+        // their kit could be told (a short part whose bib was unread or doubtful joins the
+        // player in whose gap it was seen).
+        let own = parts.iter().find(|a| a.id == t.id).unwrap();
+        assert_eq!((own.team, own.position), (t.team, t.position));
+        assert!(parts.iter().all(|a| a.team.is_none() || a.team == t.team));
         assert_eq!(
             t.first_frame,
             parts.iter().map(|a| a.first_frame).min().unwrap()

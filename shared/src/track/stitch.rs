@@ -19,7 +19,7 @@
 //! crowd a guess is as likely to merge two people as to mend one.
 //!
 //! Last, a tracklet without a bib position (or whose position another player of its team held
-//! at the same time) that lies in a gap of one bib player's sightings (her tracker coasted
+//! at the same time, or without a team) that lies in a gap of one bib player's sightings (her tracker coasted
 //! through a crowd and found her again under her own id, while a new track followed her in
 //! between) joins her, where she could have run to it and from it and no other player's gap
 //! fits it.
@@ -298,8 +298,10 @@ pub fn stitch(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> Joins {
 struct BibPlayers {
     joins: Joins,
     seen: BTreeMap<u32, Presence>,
-    /// Players seen at the same time as a longer one of their team and position: one of the
-    /// two was read wrong, and it is more likely the shorter.
+    /// Players seen at the same time as a longer one of their team and position (one of the
+    /// two was read wrong, and it is more likely the shorter), and tracklets with a bib but no
+    /// team (too little of the kit was seen to tell: a short one, whose few readings are
+    /// as likely a neighbour's bib).
     doubtful: BTreeSet<u32>,
 }
 
@@ -308,8 +310,9 @@ struct BibPlayers {
 /// when the bib reader or the tracker got one of them wrong.
 fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> BibPlayers {
     let mut groups: BTreeMap<(TeamLabel, usize), Vec<&Tracklet<'_>>> = BTreeMap::new();
-    // A tracklet with a bib but no team is a player of its own.
+    // A tracklet with a bib but no team is a player of its own, and a doubtful one.
     let mut seen_by = BTreeMap::new();
+    let mut doubtful = BTreeSet::new();
     for t in tracklets {
         match (t.team, t.position) {
             (Some(team), Some(position)) => {
@@ -317,12 +320,12 @@ fn by_bib(tracklets: &[Tracklet<'_>], settings: &StitchSettings) -> BibPlayers {
             }
             (None, Some(_)) => {
                 seen_by.insert(t.id, t.presence.clone());
+                doubtful.insert(t.id);
             }
             _ => {}
         }
     }
     let mut joins = Vec::new();
-    let mut doubtful = BTreeSet::new();
     for mut group in groups.into_values() {
         group.sort_by_key(|t| (std::cmp::Reverse(t.presence.len()), t.id));
         // Each player: her id and the frames she was seen in so far.
@@ -691,6 +694,10 @@ mod tests {
         let joins = stitch(&[her, the_c, misread], &StitchSettings::default());
         assert_eq!(joins.iter().collect::<Vec<_>>(), [(2, 1)]);
         assert!(stitch(&[her, misread], &StitchSettings::default()).is_empty());
+        // So is one whose bib was read but whose kit could not be told.
+        let teamless = tracklet(2, None, c, &inside, (1050.0, 1150.0));
+        let joins = stitch(&[her, teamless], &StitchSettings::default());
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(2, 1)]);
     }
 
     #[test]
