@@ -579,6 +579,11 @@ impl ByteTrack {
         for (n, &i) in active.iter().enumerate() {
             for &j in &active[n + 1..] {
                 let (a, b) = (&self.tracklets[i], &self.tracklets[j]);
+                // Boxes of two classes never took each other's detections (matching keeps
+                // to the class), so however their looks compare, they cannot have swapped.
+                if a.class_id != b.class_id {
+                    continue;
+                }
                 let iou = a.filter.bbox().iou(&b.filter.bbox());
                 if iou > ENTANGLED_IOU {
                     let (ka, kb) = (a.key, b.key);

@@ -366,6 +366,57 @@ fn a_track_that_keeps_showing_another_kit_starts_again() {
     assert!(relabels.is_empty());
 }
 
+/// Two people meet and part as in [`meet`], each showing the other's dress once apart, the
+/// second detected as `class`: the ids at their boxes before they meet and after they part.
+fn crossed_looks(class: usize) -> ((u32, u32), (u32, u32)) {
+    let mut tracker = ByteTrack::new(ByteTrackSettings::default());
+    let look = |b: BoundingBox, colour| Appearance::of(&scene(&[(b, colour)]), &b);
+    let mut seen = Vec::new();
+    for t in 0..50 {
+        let d = match t {
+            0..20 => 40.0 - 2.0 * t as f32,
+            20..30 => 0.0,
+            _ => 2.0 * (t - 30) as f32,
+        };
+        let boxes = [standing_at(90.0 - d), standing_at(90.0 + d)];
+        let detections = [
+            detection(boxes[0], 0.9),
+            Detection {
+                class_id: class,
+                ..detection(boxes[1], 0.9)
+            },
+        ];
+        let colours = if t < 20 { [NAVY, PINK] } else { [PINK, NAVY] };
+        let cues: Vec<Cues> = (0..2)
+            .map(|k| Cues {
+                look: look(boxes[k], colours[k]),
+                bib: None,
+            })
+            .collect();
+        let tracks = tracker.update_with_cues(&detections, &cues);
+        let id_at = |b: &BoundingBox| {
+            tracks
+                .iter()
+                .find(|t| (t.bbox.x1 - b.x1).abs() < 3.0)
+                .map_or(0, |t| t.id)
+        };
+        seen.push((id_at(&boxes[0]), id_at(&boxes[1])));
+    }
+    (seen[0], seen[49])
+}
+
+/// Looks that seem crossed once two people part exchange their ids when the detector calls
+/// both persons, and never when it calls them a player and an umpire: matching keeps to the
+/// class, so neither box can have taken the other's person.
+#[test]
+fn looks_never_exchange_ids_across_classes() {
+    let (before, after) = crossed_looks(0);
+    assert_eq!(after, (before.1, before.0), "one class: exchanged");
+    let (before, after) = crossed_looks(1);
+    assert_ne!(before.0, before.1);
+    assert_eq!(after, before, "a player and an umpire keep their ids");
+}
+
 /// A confident reading of `position`'s bib.
 fn bib(position: Position) -> BibReading {
     let mut p = [0.01; crate::bib::BibClass::COUNT];
