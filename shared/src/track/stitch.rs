@@ -374,6 +374,16 @@ fn by_continuity(
             }
         }
     }
+    // A link passed over by a chain of two (a -> b -> c beside a -> c: b lies wholly between
+    // a's end and c's beginning, and may continue the one and be continued by the other) says
+    // nothing the chain does not: it is no rival continuation. Without this, a person whose
+    // tracker broke twice in a few seconds was left in three pieces.
+    let linked: BTreeSet<(usize, usize)> = links.iter().copied().collect();
+    links.retain(|&(a, c)| {
+        !linked
+            .range((a, 0)..(a + 1, 0))
+            .any(|&(_, b)| b != c && linked.contains(&(b, c)))
+    });
     let (mut ends, mut beginnings) = (vec![0_u32; tracklets.len()], vec![0_u32; tracklets.len()]);
     for &(i, j) in &links {
         ends[i] += 1;
@@ -618,6 +628,31 @@ mod tests {
             stitch(&rivals[..2], &StitchSettings::default()).player(1),
             2
         );
+    }
+
+    #[test]
+    fn a_tracklet_between_two_pieces_is_no_rival_of_the_chain_through_it() {
+        // Broken twice in a few seconds on one spot: the first piece could run to the last
+        // one directly too, but the middle piece lies wholly between them, so the three are
+        // one chain, not two rival continuations of the first.
+        let (a, b, c) = (presence(0..100), presence(110..150), presence(160..400));
+        let spot = (1000.0, 1000.0);
+        let tracklets = [
+            tracklet(1, None, None, &a, spot),
+            tracklet(2, None, None, &b, spot),
+            tracklet(3, None, None, &c, spot),
+        ];
+        let joins = stitch(&tracklets, &StitchSettings::default());
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(1, 3), (2, 3)]);
+        // A piece that overlaps the last one in time is no link of the chain: it still
+        // rivals it for the first piece's end.
+        let overlapping = presence(110..170);
+        let rivals = [
+            tracklet(1, None, None, &a, spot),
+            tracklet(2, None, None, &overlapping, spot),
+            tracklet(3, None, None, &c, spot),
+        ];
+        assert!(stitch(&rivals, &StitchSettings::default()).is_empty());
     }
 
     #[test]
