@@ -142,6 +142,17 @@ fn oracle_tracking_scores_and_every_output_is_written() {
         ids.dedup();
         assert_eq!(ids.len(), n, "frame {} repeats an id", f.frame);
     }
+    // An id keeps to one class (an umpire's never passes to a player), and officials, who
+    // wear no bib, are given no position.
+    let mut class_of = std::collections::BTreeMap::new();
+    for t in result.frames.iter().flat_map(|f| &f.tracks) {
+        let class = *class_of.entry(t.id).or_insert(t.class_id);
+        assert_eq!(class, t.class_id, "track {}", t.id);
+    }
+    assert!(result.tracks.iter().any(|t| t.label == "umpire"));
+    for t in result.tracks.iter().filter(|t| t.label == "umpire") {
+        assert_eq!(t.position, None, "{t:?}");
+    }
     let stages: Vec<&str> = result
         .metrics
         .stages

@@ -119,6 +119,10 @@ impl Tracking {
         })
     }
 
+    fn official(&self, d: &Detection) -> bool {
+        self.officials.get(d.class_id).copied().unwrap_or(false)
+    }
+
     fn kind(&self, d: &Detection) -> ObjectKind {
         self.kinds
             .get(d.class_id)
@@ -158,9 +162,12 @@ impl Tracking {
             })
             .collect();
         if let Some(reader) = &self.bibs {
+            // Officials wear no bib: whatever the reader made of their chests would give
+            // their tracks a position, and split them when the next guess differed.
             let crops: Vec<(usize, BibCrop)> = people
                 .iter()
                 .enumerate()
+                .filter(|(_, d)| !self.official(d))
                 .filter_map(|(i, d)| BibCrop::of(&frame, &d.bbox.scaled(sx, sy)).map(|c| (i, c)))
                 .collect();
             let (at, crops): (Vec<usize>, Vec<BibCrop>) = crops.into_iter().unzip();
