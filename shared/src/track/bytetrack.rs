@@ -158,6 +158,9 @@ struct Tracklet {
     other_kit_since: u64,
     /// Tracklets its box overlapped, whose identities may have been exchanged with its own.
     entangled: Vec<Entanglement>,
+    /// The last frame its box overlapped another of its class (as for `entangled`): only
+    /// near someone can it have taken her person.
+    met: Option<u64>,
     class_id: usize,
     score: f32,
     state: State,
@@ -369,6 +372,7 @@ impl ByteTrack {
                 other_kit: 0,
                 other_kit_since: frame,
                 entangled: Vec::new(),
+                met: None,
                 class_id: det.class_id,
                 score: det.score,
                 state,
@@ -448,7 +452,10 @@ impl ByteTrack {
             }
             let since = if t.bib.contradictions() >= SPLIT_AFTER {
                 t.contradicted_since
-            } else if t.other_kit >= KIT_SPLIT_AFTER {
+            } else if t.other_kit >= KIT_SPLIT_AFTER
+                && t.met
+                    .is_some_and(|met| t.other_kit_since <= met + KIT_SWAP_WINDOW)
+            {
                 t.other_kit_since
             } else {
                 continue;
@@ -587,8 +594,13 @@ impl ByteTrack {
                 let iou = a.filter.bbox().iou(&b.filter.bbox());
                 if iou > ENTANGLED_IOU {
                     let (ka, kb) = (a.key, b.key);
+                    let both_seen = a.state == State::Tracked && b.state == State::Tracked;
                     entangle(&mut self.tracklets[i].entangled, kb, frame, iou);
                     entangle(&mut self.tracklets[j].entangled, ka, frame, iou);
+                    if both_seen {
+                        self.tracklets[i].met = Some(frame);
+                        self.tracklets[j].met = Some(frame);
+                    }
                 }
             }
         }
@@ -723,6 +735,13 @@ const OTHER_KIT: f32 = 0.65;
 /// Clear sightings of another kit in a row after which a tracklet is taken to follow someone
 /// else: as with bibs, its identity stays behind and it starts again.
 const KIT_SPLIT_AFTER: u32 = 30;
+/// Most frames between a tracklet's last overlap with another of its class and the first of
+/// its sightings of another kit, for those to say it took someone else's person there. A
+/// tracklet nobody came near has kept its person, however its look wanders (a far official in
+/// a dark kit, a few pixels wide, shows the floor and the boards around her as often as her
+/// dress). Sightings are not counted until `ENTANGLED_FRAMES` after the overlap, and in a
+/// crowd clear ones come seldom, so this is a few times that.
+const KIT_SWAP_WINDOW: u64 = 4 * ENTANGLED_FRAMES as u64;
 /// Frames a tracklet stays young: while young it may take a lost tracklet's id by its bib.
 const YOUNG_FRAMES: u64 = 250;
 /// Most distance between two looks (Bhattacharyya) for them to be one kit when a bib hands an

@@ -325,43 +325,60 @@ fn players_seen_clearly_one_at_a_time_after_parting_are_told_apart() {
     }
 }
 
-/// One box, walking, whose dress is navy for 40 frames and then `pink` frames pink, then navy
-/// again: the ids it is shown under, and the corrections reported.
-fn kit_change(pink: u32) -> (Vec<u32>, Vec<Relabel>) {
+/// One box, walking for 250 frames, whose dress is navy for 150 frames and then `pink` frames
+/// pink, then navy again; with `met`, a pink player walks beside it, her box overlapping its own, in
+/// frames 20 to 29. The ids it is shown under, and the corrections reported.
+fn kit_change(pink: u32, met: bool) -> (Vec<u32>, Vec<Relabel>) {
     let mut tracker = ByteTrack::new(ByteTrackSettings::default());
     let (mut ids, mut relabels) = (Vec::new(), Vec::new());
-    for t in 0..120 {
+    let look = |b: BoundingBox, colour| Appearance::of(&scene(&[(b, colour)]), &b);
+    for t in 0..250 {
         let b = standing_at(20.0 + 0.5 * t as f32);
-        let colour = if (40..40 + pink).contains(&t) {
+        let colour = if (150..150 + pink).contains(&t) {
             PINK
         } else {
             NAVY
         };
-        let cues = Cues {
-            look: Appearance::of(&scene(&[(b, colour)]), &b),
+        let mut detections = vec![detection(b, 0.9)];
+        let mut cues = vec![Cues {
+            look: look(b, colour),
             bib: None,
-        };
-        let tracks = tracker.update_with_cues(&[detection(b, 0.9)], &[cues]);
-        ids.push(tracks[0].id);
+        }];
+        if met && (20..30).contains(&t) {
+            let beside = standing_at(b.x1 + 8.0);
+            detections.push(detection(beside, 0.9));
+            cues.push(Cues {
+                look: look(beside, PINK),
+                bib: None,
+            });
+        }
+        let tracks = tracker.update_with_cues(&detections, &cues);
+        let own = tracks.iter().find(|k| (k.bbox.x1 - b.x1).abs() < 3.0);
+        ids.push(own.map_or(0, |k| k.id));
         relabels.extend(tracker.take_relabels());
     }
     (ids, relabels)
 }
 
-/// A track whose clear sightings keep showing another kit than it learnt has moved to someone
-/// else (while both were hidden, say): it starts again under a new id, dated from the first
-/// such sighting, and leaves the old identity behind to be found again.
+/// A track whose clear sightings keep showing another kit than it learnt, after someone of
+/// its class came near, has moved to that someone (while both were hidden, say): it starts
+/// again under a new id, dated from the first such sighting, and leaves the old identity
+/// behind to be found again.
 #[test]
 fn a_track_that_keeps_showing_another_kit_starts_again() {
-    let (ids, relabels) = kit_change(80);
-    assert_eq!(ids[39], ids[0]);
-    assert_ne!(ids[119], ids[0], "{ids:?}");
+    let (ids, relabels) = kit_change(100, true);
+    assert_eq!(ids[149], ids[0]);
+    assert_ne!(ids[249], ids[0], "{ids:?}");
     assert_eq!(relabels.len(), 1, "{relabels:?}");
-    // Tracker frames count from 1: frame 41 is the first pink one.
-    assert_eq!(relabels[0].from, 41);
-    assert_eq!(relabels[0].ids, vec![(ids[0], ids[119])]);
+    // Tracker frames count from 1: frame 151 is the first pink one.
+    assert_eq!(relabels[0].from, 151);
+    assert_eq!(relabels[0].ids, vec![(ids[0], ids[249])]);
     // A few sightings of another kit (a look spoilt by a passing shadow) change nothing.
-    let (ids, relabels) = kit_change(10);
+    let (ids, relabels) = kit_change(10, true);
+    assert!(ids.iter().all(|&id| id == ids[0]), "{ids:?}");
+    assert!(relabels.is_empty());
+    // Nor do many, where nobody came near: there was nobody to swap with.
+    let (ids, relabels) = kit_change(100, false);
     assert!(ids.iter().all(|&id| id == ids[0]), "{ids:?}");
     assert!(relabels.is_empty());
 }
