@@ -16,7 +16,10 @@
 //! than a runner could cover meanwhile. Distances are in body heights (the boxes' own, so no
 //! calibration is needed). Only unambiguous links are made: an end that more than one
 //! beginning could continue, or a beginning more than one end could, stays apart, since in a
-//! crowd a guess is as likely to merge two people as to mend one.
+//! crowd a guess is as likely to merge two people as to mend one. Two things are no ambiguity:
+//! a rival that a chain passes through (a -> b -> c beside a -> c), and, for tracklets without
+//! a team (officials, who do not crowd), a rival far costlier than the nearest continuation
+//! when that continuation's nearest end is this one.
 //!
 //! Last, a tracklet without a bib position (or whose position another player of its team held
 //! at the same time, or without a team) that lies in a gap of one bib player's sightings (her tracker coasted
@@ -215,6 +218,17 @@ fn reachable(a: &Sighting, b: &Sighting, settings: &StitchSettings) -> bool {
     distance <= height * (1.0 + f64::from(settings.heights_per_s) * dt)
 }
 
+/// How far apart two sightings are for a continuity link: the distance in body heights plus
+/// the time between them in the heights a runner covers meanwhile (`heights_per_s`).
+fn link_cost(a: &Sighting, b: &Sighting, settings: &StitchSettings) -> f64 {
+    let height = f64::from(a.height + b.height) / 2.0;
+    let distance = f64::from(a.feet[0] - b.feet[0]).hypot(f64::from(a.feet[1] - b.feet[1]));
+    distance / height + f64::from(settings.heights_per_s) * (b.time - a.time)
+}
+
+/// How much nearer (by [`link_cost`]) a continuation must be than its rivals to be taken.
+const CLEAR_MARGIN: f64 = 0.25;
+
 /// Which player each joined tracklet became: its id to the player's, for tracklets whose id
 /// changed. A player keeps the id of her longest tracklet.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -384,15 +398,32 @@ fn by_continuity(
             .range((a, 0)..(a + 1, 0))
             .any(|&(_, b)| b != c && linked.contains(&(b, c)))
     });
-    let (mut ends, mut beginnings) = (vec![0_u32; tracklets.len()], vec![0_u32; tracklets.len()]);
-    for &(i, j) in &links {
-        ends[i] += 1;
-        beginnings[j] += 1;
-    }
+    // An end and a beginning with no rival are linked. Without a team (officials, who do not
+    // crowd), an end also goes to its nearest beginning (in time and place, see `link_cost`)
+    // where that beginning's nearest end is it, both by a clear margin over any rival: a far
+    // official lost for a moment beside her own reappearance, and within reach of the near
+    // one's a few seconds later, is still her own. Players stay strict: a chain that reaches
+    // two bib players joins nothing, so a guessed link can lose the sure ones around it.
+    let cost =
+        |&(i, j): &(usize, usize)| link_cost(&tracklets[i].last, &tracklets[j].first, settings);
+    let best = |side: &dyn Fn(&(usize, usize)) -> usize, at: usize| {
+        let teamless = tracklets[at].team.is_none();
+        let mut costs: Vec<(f64, (usize, usize))> = links
+            .iter()
+            .filter(|l| side(l) == at)
+            .map(|l| (cost(l), *l))
+            .collect();
+        costs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        match costs[..] {
+            [(c, link), (rival, _), ..] if teamless && c <= CLEAR_MARGIN * rival => Some(link),
+            [(_, link)] => Some(link),
+            _ => None,
+        }
+    };
     let mut next: Vec<Option<usize>> = vec![None; tracklets.len()];
     let mut linked_to = vec![false; tracklets.len()];
-    for (i, j) in links {
-        if ends[i] == 1 && beginnings[j] == 1 {
+    for &(i, j) in &links {
+        if best(&|l| l.0, i) == Some((i, j)) && best(&|l| l.1, j) == Some((i, j)) {
             next[i] = Some(j);
             linked_to[j] = true;
         }
@@ -644,15 +675,35 @@ mod tests {
         ];
         let joins = stitch(&tracklets, &StitchSettings::default());
         assert_eq!(joins.iter().collect::<Vec<_>>(), [(1, 3), (2, 3)]);
-        // A piece that overlaps the last one in time is no link of the chain: it still
-        // rivals it for the first piece's end.
-        let overlapping = presence(110..170);
+        // Two pieces beginning about as soon and as near are rivals: neither is taken.
+        let (one, other) = (presence(110..170), presence(112..400));
         let rivals = [
             tracklet(1, None, None, &a, spot),
-            tracklet(2, None, None, &overlapping, spot),
-            tracklet(3, None, None, &c, spot),
+            tracklet(2, None, None, &one, spot),
+            tracklet(3, None, None, &other, spot),
         ];
         assert!(stitch(&rivals, &StitchSettings::default()).is_empty());
+    }
+
+    #[test]
+    fn a_clearly_nearer_continuation_beats_a_rival_within_reach() {
+        // A far official lost for a moment and found again beside where she was; 2.8 s later
+        // a track begins 300 px away, within a runner's reach of where she was lost: the near
+        // official, whose own track ended just before it.
+        let (lost, found, near_ends, near_begins) = (
+            presence(0..100),
+            presence(103..400),
+            presence(0..168),
+            presence(170..400),
+        );
+        let tracklets = [
+            tracklet(1, None, None, &lost, (1000.0, 1000.0)),
+            tracklet(2, None, None, &found, (1010.0, 1010.0)),
+            tracklet(3, None, None, &near_ends, (1300.0, 1300.0)),
+            tracklet(4, None, None, &near_begins, (1305.0, 1305.0)),
+        ];
+        let joins = stitch(&tracklets, &StitchSettings::default());
+        assert_eq!(joins.iter().collect::<Vec<_>>(), [(1, 2), (3, 4)]);
     }
 
     #[test]
