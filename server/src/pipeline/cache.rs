@@ -33,8 +33,9 @@ pub struct Cache {
 /// handover after a flagged violation is a free pass, not a pass and an interception. v8: feet
 /// pushed square to the image rows instead of along the line of sight; read roles checked
 /// against where their tracks stand. v9: unread tracklets joined to the bib player in whose
-/// gap they were seen. v10: ids never exchanged across classes, no bibs read on officials, and
-/// a tracklet lying between two pieces of a chain no rival of it.
+/// gap they were seen. v10: ids never exchanged across classes, no bibs read on officials, a
+/// tracklet lying between two pieces of a chain no rival of it, kit splits only after meeting
+/// someone, and officials' pieces chained to their clearly nearest continuation.
 const GENERATION: &str = "analysis-v10";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
