@@ -22,10 +22,10 @@
 //! when that continuation's nearest end is this one.
 //!
 //! Last, a tracklet without a bib position (or whose position another player of its team held
-//! at the same time, or without a team) that lies in a gap of one bib player's sightings (her tracker coasted
-//! through a crowd and found her again under her own id, while a new track followed her in
-//! between) joins her, where she could have run to it and from it and no other player's gap
-//! fits it.
+//! at the same time, or without a team) that lies in a gap of one bib player's sightings (her
+//! tracker coasted through a crowd and found her again under her own id, while a new track
+//! followed her in between) joins her, where she could have run to it and from it and no other
+//! player's gap fits it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -210,20 +210,21 @@ impl Tracklet<'_> {
 /// near enough for a runner, in heights of her box (see [`StitchSettings::heights_per_s`]).
 fn reachable(a: &Sighting, b: &Sighting, settings: &StitchSettings) -> bool {
     let dt = b.time - a.time;
-    if !(dt > 0.0 && dt <= settings.max_gap_s) {
-        return false;
-    }
-    let height = f64::from(a.height + b.height) / 2.0;
-    let distance = f64::from(a.feet[0] - b.feet[0]).hypot(f64::from(a.feet[1] - b.feet[1]));
-    distance <= height * (1.0 + f64::from(settings.heights_per_s) * dt)
+    dt > 0.0
+        && dt <= settings.max_gap_s
+        && heights_apart(a, b) <= 1.0 + f64::from(settings.heights_per_s) * dt
 }
 
 /// How far apart two sightings are for a continuity link: the distance in body heights plus
 /// the time between them in the heights a runner covers meanwhile (`heights_per_s`).
 fn link_cost(a: &Sighting, b: &Sighting, settings: &StitchSettings) -> f64 {
+    heights_apart(a, b) + f64::from(settings.heights_per_s) * (b.time - a.time)
+}
+
+/// The distance between two sightings' feet, in their mean box height.
+fn heights_apart(a: &Sighting, b: &Sighting) -> f64 {
     let height = f64::from(a.height + b.height) / 2.0;
-    let distance = f64::from(a.feet[0] - b.feet[0]).hypot(f64::from(a.feet[1] - b.feet[1]));
-    distance / height + f64::from(settings.heights_per_s) * (b.time - a.time)
+    f64::from(a.feet[0] - b.feet[0]).hypot(f64::from(a.feet[1] - b.feet[1])) / height
 }
 
 /// How much nearer (by [`link_cost`]) a continuation must be than its rivals to be taken.
@@ -406,24 +407,37 @@ fn by_continuity(
     // two bib players joins nothing, so a guessed link can lose the sure ones around it.
     let cost =
         |&(i, j): &(usize, usize)| link_cost(&tracklets[i].last, &tracklets[j].first, settings);
-    let best = |side: &dyn Fn(&(usize, usize)) -> usize, at: usize| {
-        let teamless = tracklets[at].team.is_none();
-        let mut costs: Vec<(f64, (usize, usize))> = links
-            .iter()
-            .filter(|l| side(l) == at)
-            .map(|l| (cost(l), *l))
-            .collect();
-        costs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        match costs[..] {
-            [(c, link), (rival, _), ..] if teamless && c <= CLEAR_MARGIN * rival => Some(link),
+    // The links from each end and into each beginning, with their costs.
+    let (mut after, mut before) = (
+        vec![Vec::new(); tracklets.len()],
+        vec![Vec::new(); tracklets.len()],
+    );
+    for link in &links {
+        let c = cost(link);
+        after[link.0].push((c, *link));
+        before[link.1].push((c, *link));
+    }
+    let best = |at: usize, mut rivals: Vec<(f64, (usize, usize))>| {
+        rivals.sort_by(|a, b| a.0.total_cmp(&b.0));
+        match rivals[..] {
+            [(c, link), (rival, _), ..]
+                if tracklets[at].team.is_none() && c <= CLEAR_MARGIN * rival =>
+            {
+                Some(link)
+            }
             [(_, link)] => Some(link),
             _ => None,
         }
     };
+    let taken: BTreeSet<(usize, usize)> = after
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, rivals)| best(i, rivals))
+        .collect();
     let mut next: Vec<Option<usize>> = vec![None; tracklets.len()];
     let mut linked_to = vec![false; tracklets.len()];
-    for &(i, j) in &links {
-        if best(&|l| l.0, i) == Some((i, j)) && best(&|l| l.1, j) == Some((i, j)) {
+    for (j, rivals) in before.into_iter().enumerate() {
+        if let Some((i, j)) = best(j, rivals).filter(|link| taken.contains(link)) {
             next[i] = Some(j);
             linked_to[j] = true;
         }
