@@ -35,8 +35,10 @@ pub struct Cache {
 /// against where their tracks stand. v9: unread tracklets joined to the bib player in whose
 /// gap they were seen. v10: ids never exchanged across classes, no bibs read on officials, a
 /// tracklet lying between two pieces of a chain no rival of it, kit splits only after meeting
-/// someone, and officials' pieces chained to their clearly nearest continuation.
-const GENERATION: &str = "analysis-v10";
+/// someone, and officials' pieces chained to their clearly nearest continuation. v11: no bib
+/// read where two overlapping people's feet are level, and entangled tracks exchanged by their
+/// bibs only after two crossed readings.
+const GENERATION: &str = "analysis-v11";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {

@@ -24,11 +24,13 @@
 //!
 //! Bibs settle what looks cannot: two players of one team wear the same dress but never the
 //! same position. When the caller gives each detection's [`BibReading`], a track gathers the
-//! readings of crops nobody stands in front of ([`BibVotes`]); a match between a track and a
-//! detection that confidently reads another position is weakened; entangled tracks whose
-//! readings have crossed exchange identities; a track that keeps reading someone else's bib
-//! hands its identity back (to a lost track kept for the purpose) and takes the one it reads;
-//! and a young track that reads the bib of a lost one, in the same kit, takes its id.
+//! readings of crops nobody stands in front of ([`BibVotes`]; where two people's feet are
+//! level, neither is known to be in front); a match between a track and a detection that
+//! confidently reads another position is weakened; entangled tracks whose readings have
+//! crossed in a few frames (one may be a misread crop) exchange identities; a track that keeps
+//! reading someone else's bib hands its identity back (to a lost track kept for the purpose)
+//! and takes the one it reads; and a young track that reads the bib of a lost one, in the same
+//! kit, takes its id.
 
 use serde::{Deserialize, Serialize};
 
@@ -245,8 +247,11 @@ impl ByteTrack {
                     if j != i && detection.bbox.iou(&e.bbox) > CLEAN_IOU {
                         overlapped = true;
                         // A box whose feet are lower in the picture stands nearer the camera,
-                        // in front.
-                        hidden |= e.bbox.y2 > detection.bbox.y2;
+                        // in front; feet within a few pixels of each other's row say nothing
+                        // (the boxes' edges are as uncertain), and a bib read there may be the
+                        // other's, so neither box counts as in front.
+                        hidden |=
+                            e.bbox.y2 > detection.bbox.y2 - FRONT_MARGIN * detection.bbox.height();
                     }
                 }
                 Observed {
@@ -619,7 +624,24 @@ impl ByteTrack {
                 };
                 let (a, b) = (&self.tracklets[i], &self.tracklets[j]);
                 let swap = match bibs_crossed(a, b) {
-                    Some(crossed) => crossed,
+                    // One crossed reading may be a misread crop (a hidden player's box showing
+                    // the bib of the one in front): the pair is exchanged only once the
+                    // readings have said so in `CROSSED_READS` frames.
+                    Some(true) => {
+                        let Some(e) = self.tracklets[i]
+                            .entangled
+                            .iter_mut()
+                            .find(|e| e.key == key)
+                        else {
+                            continue;
+                        };
+                        e.crossed_reads += 1;
+                        if e.crossed_reads < CROSSED_READS {
+                            continue;
+                        }
+                        true
+                    }
+                    Some(false) => false,
                     None => {
                         // Each as seen clear of everyone since they last overlapped.
                         let (Some(la), Some(lb), Some(sa), Some(sb)) = (
@@ -694,6 +716,9 @@ struct Entanglement {
     /// dating the exchange there puts each id on its person on both sides of it.
     closest: u64,
     closest_iou: f32,
+    /// Frames whose bib readings said the two crossed, since this entanglement was noted
+    /// (readings that say they kept their players settle it).
+    crossed_reads: u32,
 }
 
 /// Notes that a tracklet overlapped the one keyed `key` in `frame`, by `iou`.
@@ -711,6 +736,7 @@ fn entangle(list: &mut Vec<Entanglement>, key: u64, frame: u64, iou: f32) {
             last: frame,
             closest: frame,
             closest_iou: iou,
+            crossed_reads: 0,
         }),
     }
 }
@@ -724,6 +750,14 @@ const ENTANGLED_FRAMES: u32 = 75;
 /// How much better (summed Bhattacharyya distances, 0 to 2) the crossed pairing of two
 /// entangled tracks must fit their clear sightings to exchange their identities.
 const SWAP_MARGIN: f32 = 0.3;
+/// Frames whose bib readings say two entangled tracklets crossed before they exchange
+/// identities. Fewer than [`SPLIT_AFTER`]: a tracklet that took its partner's player reads her
+/// bib, and must be exchanged with its partner before it is split from its own identity.
+const CROSSED_READS: u32 = 2;
+const _: () = assert!(CROSSED_READS < SPLIT_AFTER);
+/// How much lower (in its own heights) a box's feet must be than another's it overlaps for it
+/// to stand in front: the feet of two people side by side are a few pixels apart either way.
+const FRONT_MARGIN: f32 = 0.05;
 /// Weight of a new clean sighting in a track's running look.
 const LOOK_RATE: f32 = 0.1;
 /// Confident readings of someone else's bib in a row after which a track is taken to follow

@@ -469,6 +469,75 @@ fn bibs_undo_a_swap_between_players_of_one_team() {
     assert!(swapped, "boxes and looks alone never swapped them");
 }
 
+/// Two players of one team meet and part (see [`meet`]); nothing is read while they overlap,
+/// and the first crop read after, GA's, shows WA's bib (as a crop half covered by a teammate
+/// does). One such reading does not exchange them; the readings after it settle that they kept
+/// their players.
+#[test]
+fn one_crossed_bib_reading_does_not_exchange_two_players() {
+    let cues = |t: u32, k: usize, b: BoundingBox| Cues {
+        look: Appearance::of(&scene(&[(b, NAVY)]), &b),
+        bib: match (t, k) {
+            (20..40, _) | (40, 1) => None,
+            (40, 0) => Some(bib(Position::WA)),
+            _ => Some(bib([Position::GA, Position::WA][k])),
+        },
+    };
+    let meeting = meet(60, true, Some(&cues));
+    let first = meeting.ids[0].1;
+    assert_ne!(first.0, first.1);
+    for &(t, ids) in &meeting.ids {
+        assert_eq!(ids, first, "frame {t}: {:?}", meeting.ids);
+    }
+    assert!(meeting.relabels.is_empty(), "{:?}", meeting.relabels);
+}
+
+/// Two players of one team stand side by side, their boxes overlapping and their feet level
+/// (one box's bottom edge a pixel lower, as edges go either way). Which of them stands in front
+/// cannot be told, so the bib that box shows, the other's, is not read: it neither splits the
+/// player's track from her identity nor hands her id to her teammate.
+#[test]
+fn a_bib_seen_where_feet_are_level_is_not_read() {
+    let mut tracker = ByteTrack::new(ByteTrackSettings::default());
+    let mut ids = Vec::new();
+    for t in 0..60u32 {
+        // Apart and read for the first frames, then side by side from frame 14 on.
+        let ga = BoundingBox {
+            y2: 81.0,
+            ..standing_at(60.0)
+        };
+        let wa = standing_at((100.0 - 2.0 * t as f32).max(72.0));
+        let (ga_reads, wa_reads) = if ga.iou(&wa) > 0.0 {
+            (Some(bib(Position::WA)), None)
+        } else {
+            (Some(bib(Position::GA)), Some(bib(Position::WA)))
+        };
+        let frame = scene(&[(ga, NAVY), (wa, NAVY)]);
+        let cues = [
+            Cues {
+                look: Appearance::of(&frame, &ga),
+                bib: ga_reads,
+            },
+            Cues {
+                look: Appearance::of(&frame, &wa),
+                bib: wa_reads,
+            },
+        ];
+        let tracks = tracker.update_with_cues(&[detection(ga, 0.9), detection(wa, 0.9)], &cues);
+        let id_at = |b: &BoundingBox| {
+            tracks
+                .iter()
+                .find(|t| t.bbox.iou(b) > 0.8)
+                .map_or(0, |t| t.id)
+        };
+        ids.push((t, id_at(&ga), id_at(&wa)));
+        assert!(tracker.take_relabels().is_empty(), "frame {t}");
+    }
+    let (_, ga, wa) = ids[0];
+    assert_ne!(ga, wa);
+    assert!(ids.iter().all(|&(_, a, b)| (a, b) == (ga, wa)), "{ids:?}");
+}
+
 /// A player hidden for longer than a lost track is matched by its box comes back, somewhere
 /// else, under her id: her bib and kit name her. Another player of the same kit appearing
 /// meanwhile, with another bib, does not take it.
