@@ -1,89 +1,130 @@
 #!/usr/bin/env python3
-"""Sorts every change of track id on a simulated clip by what caused it.
+"""Sorts the ID switches of a result on a simulated clip by what caused them.
 
-    python3 scripts/id_switches.py truth.json result.json
+    ~/.cache/netball-venv/bin/python scripts/id_switches.py truth.json result.json [-v]
 
-Each frame, truth people (players and umpires) are matched greedily to the result's tracks at
-IoU >= 0.5. When a person's id changes, the new id is called
-  fresh      if that track started in the last 2 frames,
-  exchange   if the track was last on another person (the two tracks swapped people),
-  reacquire  otherwise (the id had been hers before).
-For exchanges it reports whether the two people are of one team (identical kits), and for all
-changes the largest box IoU the person had with anyone in the 15 frames before. A greedy
-per-frame match counts more changes than CLEAR MOT's ID switches; it is for diagnosis only.
+(NumPy and SciPy, as in the TrackEval environment scripts/setup.sh makes.)
+
+Truth people (players and umpires) are matched to the result's tracks frame by frame as CLEAR
+MOT does in TrackEval: IoU >= 0.5, the previous frame's pairs kept first, the rest by the
+Hungarian method; a person's matched id changing from the one she last had is an ID switch
+(so the count is `netball eval`'s). Each switch is sorted by the new id:
+  fresh              the track started in the last 2 frames,
+  back to her own    the id was hers when last matched,
+  exchange, one team the id was last on another person of her team (identical kits),
+  exchange, two teams the id was last on a person of the other team or an official,
+  unowned            the id had matched nobody yet;
+by whether her old id is on someone else in the same frame (the two tracks exchanged people),
+and by how long she keeps the new id (25 frames or less: a short exchange that is undone).
 """
 
 import collections
 import json
-import statistics
 import sys
 
+import numpy as np
+from scipy.optimize import linear_sum_assignment
 
-def iou(a, b):
-    x1, y1 = max(a[0], b[0]), max(a[1], b[1])
-    x2, y2 = min(a[2], b[2]), min(a[3], b[3])
-    inter = max(0.0, x2 - x1) * max(0.0, y2 - y1)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
+PEOPLE = ("player", "umpire")
+SHORT = 25
 
 
-def main(truth_path, result_path):
-    truth = json.load(open(truth_path))
-    result = {f["frame"]: f for f in json.load(open(result_path))["frames"]}
-    last, owner, first_seen, team = {}, {}, {}, {}
-    recent = collections.defaultdict(lambda: collections.deque(maxlen=15))
-    kinds, overlaps = collections.Counter(), []
+def ious(a, b):
+    """IoU of every box of `a` with every box of `b` (x1, y1, x2, y2)."""
+    a = np.asarray(a, float).reshape(-1, 4)
+    b = np.asarray(b, float).reshape(-1, 4)
+    x1 = np.maximum(a[:, None, 0], b[None, :, 0])
+    y1 = np.maximum(a[:, None, 1], b[None, :, 1])
+    x2 = np.minimum(a[:, None, 2], b[None, :, 2])
+    y2 = np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    return inter / np.maximum(area_a[:, None] + area_b[None, :] - inter, 1e-9)
+
+
+def switches(truth, result):
+    """Every ID switch as a dict, and each person's matched ids as (frame, id) in order."""
+    frames = {f["frame"]: f for f in result["frames"]}
+    last, last_frame, owner, started, team = {}, {}, {}, {}, {}
+    history = collections.defaultdict(list)
+    found = []
     for frame in truth["frames"]:
         n = frame["frame"]
-        people = [o for o in frame["objects"] if o["class"] in ("player", "umpire")]
-        for o in people:
-            team[o["id"]] = o.get("team", o["class"])
+        people = [o for o in frame["objects"] if o["class"] in PEOPLE]
+        for p in people:
+            team[p["id"]] = p.get("team") or p["class"]
         tracks = [
             (t["id"], [t["bbox"][k] for k in ("x1", "y1", "x2", "y2")])
-            for t in result.get(n, {}).get("tracks", [])
+            for t in frames.get(n, {}).get("tracks", [])
         ]
         for tid, _ in tracks:
-            first_seen.setdefault(tid, n)
-        pairs = sorted(
-            ((iou(p["box"], box), p["id"], tid) for p in people for tid, box in tracks),
-            reverse=True,
-        )
-        used_people, used_tracks, matched = set(), set(), {}
-        for value, pid, tid in pairs:
-            if value < 0.5:
-                break
-            if pid not in used_people and tid not in used_tracks:
-                used_people.add(pid)
-                used_tracks.add(tid)
-                matched[pid] = tid
-        for p in people:
-            others = [iou(p["box"], o["box"]) for o in people if o is not p]
-            recent[p["id"]].append(max(others, default=0.0))
-            tid = matched.get(p["id"])
-            if tid is None:
-                continue
-            if p["id"] in last and last[p["id"]] != tid:
+            started.setdefault(tid, n)
+        if not people or not tracks:
+            continue
+        gids = [p["id"] for p in people]
+        tids = [t for t, _ in tracks]
+        similarity = ious([p["box"] for p in people], [b for _, b in tracks])
+        score = similarity.copy()
+        for i, g in enumerate(gids):
+            if last_frame.get(g) == n - 1 and last[g] in tids:
+                score[i, tids.index(last[g])] += 1000.0
+        score[similarity < 0.5] = 0.0
+        rows, cols = linear_sum_assignment(-score)
+        matched = {gids[i]: tids[j] for i, j in zip(rows, cols) if score[i, j] > 0}
+        for g, tid in matched.items():
+            if g in last and last[g] != tid:
                 before = owner.get(tid)
-                if first_seen[tid] >= n - 2:
+                if started[tid] >= n - 2:
                     kind = "fresh"
-                elif before not in (None, p["id"]):
-                    kind = "exchange, one team" if team[before] == team[p["id"]] else "exchange, two teams"
+                elif before is None:
+                    kind = "unowned"
+                elif before == g:
+                    kind = "back to her own"
+                elif team[before] == team[g]:
+                    kind = "exchange, one team"
                 else:
-                    kind = "reacquire"
-                kinds[kind] += 1
-                overlaps.append(max(recent[p["id"]]))
-            last[p["id"]] = tid
-            owner[tid] = p["id"]
-    print(f"{sum(kinds.values())} changes of id")
-    for kind, count in sorted(kinds.items()):
-        print(f"  {kind:22} {count}")
-    if len(overlaps) >= 2:
-        deciles = statistics.quantiles(overlaps, n=10)
-        print("largest IoU with anyone in the 15 frames before, deciles:",
-              " ".join(f"{d:.2f}" for d in deciles))
+                    kind = "exchange, two teams"
+                old_elsewhere = last[g] in matched.values()
+                found.append(dict(frame=n, person=g, old=last[g], new=tid, kind=kind,
+                                  old_elsewhere=old_elsewhere))
+            last[g], last_frame[g] = tid, n
+            owner[tid] = g
+            history[g].append((n, tid))
+    return found, history
+
+
+def kept_for(switch, history):
+    """Frames the person stayed on the new id from the switch on."""
+    count = 0
+    for n, tid in history[switch["person"]]:
+        if n < switch["frame"]:
+            continue
+        if tid != switch["new"]:
+            break
+        count += 1
+    return count
+
+
+def main(truth_path, result_path, verbose):
+    truth = json.load(open(truth_path))
+    result = json.load(open(result_path))
+    found, history = switches(truth, result)
+    kinds = collections.Counter()
+    for s in found:
+        short = kept_for(s, history) <= SHORT
+        kinds[(s["kind"], s["old_elsewhere"], short)] += 1
+        if verbose:
+            print(s, "short" if short else "")
+    print(f"{len(found)} ID switches")
+    print(f"  {'new id':22} {'old id on another':>18} {'kept <= 25 frames':>18} {'count':>6}")
+    for (kind, elsewhere, short), count in sorted(kinds.items(), key=lambda kv: -kv[1]):
+        print(f"  {kind:22} {'yes' if elsewhere else 'no':>18} {'yes' if short else 'no':>18} "
+              f"{count:6}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    args = [a for a in sys.argv[1:] if a != "-v"]
+    if len(args) != 2:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    main(args[0], args[1], "-v" in sys.argv[1:])
