@@ -826,35 +826,41 @@ fn roles_set_by_hand_replace_the_read_ones_for_offside() {
         assert!(t.position.is_some() && t.attacking.is_some(), "{t:?}");
     }
 
-    // The longest track, made a GS attacking the high end: wherever its player went outside
-    // the high goal third, she was offside.
-    let track = result.tracks.iter().max_by_key(|t| t.frames).unwrap().id;
-    let feet: Vec<Footing> = result
-        .frames
-        .iter()
-        .filter_map(|f| {
-            let t = f.tracks.iter().find(|t| t.id == track)?;
-            Some(Footing {
-                frame: f.frame,
-                time: f.time,
-                at: t.court?,
-            })
-        })
-        .collect();
+    // The longest track whose player went outside the high goal third, made a GS attacking
+    // the high end: wherever she went outside it, she was offside.
     let role = Role {
         position: Position::GS,
         attacking: End::High,
     };
-    let want = offside(
-        &CourtDimensions::default(),
-        &[PlayerTrack {
-            track,
-            role,
-            feet: &feet,
-        }],
-        &OffsideSettings::default(),
-    );
-    assert!(!want.is_empty(), "track {track} never left the high third");
+    let mut by_length: Vec<_> = result.tracks.iter().collect();
+    by_length.sort_by_key(|t| std::cmp::Reverse(t.frames));
+    let (track, want) = by_length
+        .iter()
+        .find_map(|t| {
+            let feet: Vec<Footing> = result
+                .frames
+                .iter()
+                .filter_map(|f| {
+                    let on = f.tracks.iter().find(|on| on.id == t.id)?;
+                    Some(Footing {
+                        frame: f.frame,
+                        time: f.time,
+                        at: on.court?,
+                    })
+                })
+                .collect();
+            let want = offside(
+                &CourtDimensions::default(),
+                &[PlayerTrack {
+                    track: t.id,
+                    role,
+                    feet: &feet,
+                }],
+                &OffsideSettings::default(),
+            );
+            (!want.is_empty()).then_some((t.id, want))
+        })
+        .expect("some track left the high third");
 
     let positions = dir.path().join("positions.csv");
     std::fs::write(
