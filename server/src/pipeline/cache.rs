@@ -37,8 +37,9 @@ pub struct Cache {
 /// tracklet lying between two pieces of a chain no rival of it, kit splits only after meeting
 /// someone, and officials' pieces chained to their clearly nearest continuation. v11: no bib
 /// read where two overlapping people's feet are level, and entangled tracks exchanged by their
-/// bibs only after two crossed readings.
-const GENERATION: &str = "analysis-v11";
+/// bibs only after two crossed readings. v12: a rule's run exactly as long as it must be counts
+/// whatever the rounding of the frame times.
+const GENERATION: &str = "analysis-v12";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {

@@ -60,7 +60,7 @@ impl<K: Ord + Copy> Stays<K> {
 
     fn close(&mut self, key: K, sightings: Vec<Footing>) {
         let stay = Stay { key, sightings };
-        if !stay.sightings.is_empty() && stay.duration() >= self.min_duration_s {
+        if !stay.sightings.is_empty() && stay.duration() + TIME_SLACK_S >= self.min_duration_s {
             self.closed.push(stay);
         }
     }
@@ -73,6 +73,11 @@ impl<K: Ord + Copy> Stays<K> {
         self.closed
     }
 }
+
+/// Seconds by which a run may fall short of the least duration and still count. Frame times
+/// are a timestamp times the stream's time base, in floating point: six frames at 25 a second
+/// span 0.2 s, but their times may differ by 0.19999999999999929 s. Far below a frame (40 ms).
+const TIME_SLACK_S: f64 = 1e-6;
 
 #[cfg(test)]
 mod tests {
@@ -107,5 +112,19 @@ mod tests {
             .map(|s| (s.key, s.sightings[0].frame, s.sightings.len()))
             .collect();
         assert_eq!(got, [(1, 0, 10), (1, 11, 10), (1, 40, 11)]);
+    }
+
+    #[test]
+    fn a_run_exactly_as_long_as_needed_counts_whatever_the_rounding() {
+        // Frames 447 to 452 at 25 a second span 0.2 s; as the decoder's times come, the
+        // subtraction gives a hair less (and for other frames a hair more).
+        let timed = |frame: u64, time: f64| Footing { time, ..at(frame) };
+        let (first, last) = (timed(447, 17.88), timed(452, 18.08));
+        assert!(last.time - first.time < 0.2);
+        let mut stays = Stays::new(0.5, 0.2);
+        for f in [first, timed(448, 17.92), timed(450, 18.0), last] {
+            stays.see(1, f, true);
+        }
+        assert_eq!(stays.finish().len(), 1);
     }
 }
