@@ -16,6 +16,13 @@ Hungarian method; a person's matched id changing from the one she last had is an
   unowned            the id had matched nobody yet;
 by whether her old id is on someone else in the same frame (the two tracks exchanged people),
 and by how long she keeps the new id (25 frames or less: a short exchange that is undone).
+
+A second table sorts them by what she was going through in the 10 frames up to the switch:
+  overlap     her box's largest IoU with another person's (over 0.3: one stood in front of
+              the other; over 0.05: near; else alone),
+  detection   whether in any of those frames no detection of the result fitted her box
+              (IoU 0.5): the detector missed her or merged her box into another's,
+  visibility  whether less than half of her was in sight in any of those frames.
 """
 
 import collections
@@ -27,6 +34,8 @@ from scipy.optimize import linear_sum_assignment
 
 PEOPLE = ("player", "umpire")
 SHORT = 25
+# Frames up to a switch looked at to say what the person went through (`circumstances`).
+BEFORE = 10
 
 
 def ious(a, b):
@@ -106,21 +115,54 @@ def kept_for(switch, history):
     return count
 
 
+def circumstances(switch, truth_frames, result_frames):
+    """(overlap, detection, visibility) of the person in the `BEFORE` frames up to a switch."""
+    g, n = switch["person"], switch["frame"]
+    overlap, missed, least_visible = 0.0, False, 1.0
+    for k in range(max(0, n - BEFORE), n + 1):
+        objects = [o for o in truth_frames.get(k, {}).get("objects", []) if o["class"] in PEOPLE]
+        her = next((o for o in objects if o["id"] == g), None)
+        if her is None:
+            continue
+        least_visible = min(least_visible, her.get("visibility", 1.0))
+        others = [o["box"] for o in objects if o["id"] != g]
+        if others:
+            overlap = max(overlap, float(ious([her["box"]], others).max()))
+        detections = [
+            [d["bbox"][c] for c in ("x1", "y1", "x2", "y2")]
+            for d in result_frames.get(k, {}).get("detections", [])
+            if d.get("label") in PEOPLE
+        ]
+        missed |= not detections or float(ious([her["box"]], detections).max()) < 0.5
+    return (
+        "in front/behind" if overlap > 0.3 else "near" if overlap > 0.05 else "alone",
+        "missed" if missed else "detected",
+        "half hidden" if least_visible < 0.5 else "in sight",
+    )
+
+
 def main(truth_path, result_path, verbose):
     truth = json.load(open(truth_path))
     result = json.load(open(result_path))
     found, history = switches(truth, result)
-    kinds = collections.Counter()
+    truth_frames = {f["frame"]: f for f in truth["frames"]}
+    result_frames = {f["frame"]: f for f in result["frames"]}
+    kinds, whys = collections.Counter(), collections.Counter()
     for s in found:
         short = kept_for(s, history) <= SHORT
         kinds[(s["kind"], s["old_elsewhere"], short)] += 1
+        why = circumstances(s, truth_frames, result_frames)
+        whys[why] += 1
         if verbose:
-            print(s, "short" if short else "")
+            print(s, "short" if short else "", ", ".join(why))
     print(f"{len(found)} ID switches")
     print(f"  {'new id':22} {'old id on another':>18} {'kept <= 25 frames':>18} {'count':>6}")
     for (kind, elsewhere, short), count in sorted(kinds.items(), key=lambda kv: -kv[1]):
         print(f"  {kind:22} {'yes' if elsewhere else 'no':>18} {'yes' if short else 'no':>18} "
               f"{count:6}")
+    print(f"  {'overlap':16} {'her detection':>14} {'visibility':>12} {'count':>6}")
+    for (overlap, detection, visibility), count in whys.most_common():
+        print(f"  {overlap:16} {detection:>14} {visibility:>12} {count:6}")
 
 
 if __name__ == "__main__":

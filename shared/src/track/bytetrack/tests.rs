@@ -638,3 +638,41 @@ fn an_undone_swap_is_reported_from_the_closest_overlap() {
     assert!((21..=30).contains(&r.from), "{r:?}");
     assert_eq!(r.ids.len(), 2);
 }
+
+/// Two players, one behind the other, and one box for both where the front one stands, shifted
+/// towards the one behind (so it overlaps her track's box more): the front player's track takes
+/// it, as she is the one in view.
+#[test]
+fn one_box_for_two_goes_to_the_one_in_front() {
+    let front = standing_at(100.0);
+    // Behind: feet 5 px higher in the picture (the margin is 3 px for a 60 px box).
+    let behind = BoundingBox {
+        y1: 15.0,
+        y2: 75.0,
+        ..standing_at(104.0)
+    };
+    let merged = standing_at(104.0);
+    assert!(merged.iou(&behind) > merged.iou(&front) + 0.1);
+    let run = |settings: ByteTrackSettings| {
+        let mut tracker = ByteTrack::new(settings);
+        let id_at = |tracks: &[Track], b: &BoundingBox| {
+            tracks.iter().find(|t| t.bbox.iou(b) > 0.9).map(|t| t.id)
+        };
+        let mut front_id = 0;
+        for _ in 0..10 {
+            let tracks = tracker.update(&[detection(front, 0.9), detection(behind, 0.9)]);
+            front_id = id_at(&tracks, &front).unwrap();
+        }
+        let tracks = tracker.update(&[detection(merged, 0.9)]);
+        assert_eq!(tracks.len(), 1);
+        (front_id, tracks[0].id)
+    };
+    let (front_id, took) = run(ByteTrackSettings::default());
+    assert_eq!(took, front_id);
+    // The box alone gives it to the one behind.
+    let (front_id, took) = run(ByteTrackSettings {
+        behind_claim: 1.0,
+        ..ByteTrackSettings::default()
+    });
+    assert_ne!(took, front_id);
+}
