@@ -38,9 +38,8 @@ pub struct Cache {
 /// someone, and officials' pieces chained to their clearly nearest continuation. v11: no bib
 /// read where two overlapping people's feet are level, and entangled tracks exchanged by their
 /// bibs only after two crossed readings. v12: a rule's run exactly as long as it must be counts
-/// whatever the rounding of the frame times. v13: a tracklet standing behind another claims a
-/// detection at the front one's feet only at a discount.
-const GENERATION: &str = "analysis-v13";
+/// whatever the rounding of the frame times.
+const GENERATION: &str = "analysis-v12";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {

@@ -62,13 +62,6 @@ pub struct ByteTrackSettings {
     /// A match's weight is multiplied by this when the detection confidently reads another
     /// position than the track's bib identity. 1 ignores bibs in matching.
     pub bib_conflict: f32,
-    /// A match's weight is multiplied by this when the tracklet stands behind another (their
-    /// boxes overlap and the other's feet are clearly lower in the picture, nearer the camera)
-    /// and the detection's feet are nearer the one in front's than its own: where the detector
-    /// gives one box for two people, it is the one in view, in front. Without it the two
-    /// boxes overlap so much that either track may take it, and the hidden player's track
-    /// goes on as the front one. 1 ignores who stands in front.
-    pub behind_claim: f32,
     /// Frames a lost track whose bib was read is kept, to be found again by its bib (it is
     /// matched by its box only for `lost_frames`).
     pub identified_lost_frames: u32,
@@ -89,7 +82,6 @@ impl Default for ByteTrackSettings {
             lost_frames: 30,
             appearance_weight: 0.8,
             bib_conflict: 0.2,
-            behind_claim: 0.3,
             identified_lost_frames: 250,
             fill_gaps: 25,
         }
@@ -529,15 +521,13 @@ impl ByteTrack {
     }
 
     /// Matches the tracklets `pool` (indices) to `dets` by IoU of the predicted boxes, lowered
-    /// by differences in look, by bibs read, and for a tracklet standing behind another by
-    /// detections at the front one's feet; same class only; returns (tracklet index, detection
-    /// index) pairs.
+    /// by differences in look, same class only; returns (tracklet index, detection index)
+    /// pairs.
     fn associate(&self, pool: &[usize], dets: &[&Observed], min_iou: f32) -> Vec<(usize, usize)> {
         let boxes: Vec<BoundingBox> = pool
             .iter()
             .map(|&i| self.tracklets[i].filter.bbox())
             .collect();
-        let fronts: Vec<Option<BoundingBox>> = pool.iter().map(|&i| self.in_front_of(i)).collect();
         let det_boxes: Vec<BoundingBox> = dets.iter().map(|d| d.detection.bbox).collect();
         let w = self.settings.appearance_weight;
         match_by_iou(&boxes, &det_boxes, min_iou, |r, c| {
@@ -555,35 +545,12 @@ impl ByteTrack {
                 (Some(me), Some(other)) if me != other => self.settings.bib_conflict,
                 _ => 1.0,
             };
-            let feet = d.detection.bbox.y2;
-            let behind = match fronts[r] {
-                Some(front) if (feet - front.y2).abs() < (feet - boxes[r].y2).abs() => {
-                    self.settings.behind_claim
-                }
-                _ => 1.0,
-            };
-            look * bib * behind
+            look * bib
         })
         .matches
         .into_iter()
         .map(|(r, c)| (pool[r], c))
         .collect()
-    }
-
-    /// The predicted box of the tracked tracklet of its class standing in front of tracklet `i`
-    /// (the nearest to the camera if several): one whose box overlaps its own as entangled
-    /// ones do and whose feet are lower in the picture by more than the margin that says
-    /// nothing ([`FRONT_MARGIN`]).
-    fn in_front_of(&self, i: usize) -> Option<BoundingBox> {
-        let me = &self.tracklets[i];
-        let own = me.filter.bbox();
-        self.tracklets
-            .iter()
-            .enumerate()
-            .filter(|&(k, t)| k != i && t.state == State::Tracked && t.class_id == me.class_id)
-            .map(|(_, t)| t.filter.bbox())
-            .filter(|b| b.iou(&own) > ENTANGLED_IOU && b.y2 > own.y2 + FRONT_MARGIN * own.height())
-            .max_by(|a, b| a.y2.total_cmp(&b.y2))
     }
 
     /// A tracklet seen in this frame: its filter corrected, its clean sighting kept for
