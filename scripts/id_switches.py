@@ -38,6 +38,11 @@ SHORT = 25
 BEFORE = 10
 
 
+def corners(bbox):
+    """A result box (`{"x1", "y1", "x2", "y2"}`) as [x1, y1, x2, y2]."""
+    return [bbox[k] for k in ("x1", "y1", "x2", "y2")]
+
+
 def ious(a, b):
     """IoU of every box of `a` with every box of `b` (x1, y1, x2, y2)."""
     a = np.asarray(a, float).reshape(-1, 4)
@@ -63,10 +68,7 @@ def switches(truth, result):
         people = [o for o in frame["objects"] if o["class"] in PEOPLE]
         for p in people:
             team[p["id"]] = p.get("team") or p["class"]
-        tracks = [
-            (t["id"], [t["bbox"][k] for k in ("x1", "y1", "x2", "y2")])
-            for t in frames.get(n, {}).get("tracks", [])
-        ]
+        tracks = [(t["id"], corners(t["bbox"])) for t in frames.get(n, {}).get("tracks", [])]
         for tid, _ in tracks:
             started.setdefault(tid, n)
         if not people or not tracks:
@@ -129,7 +131,7 @@ def circumstances(switch, truth_frames, result_frames):
         if others:
             overlap = max(overlap, float(ious([her["box"]], others).max()))
         detections = [
-            [d["bbox"][c] for c in ("x1", "y1", "x2", "y2")]
+            corners(d["bbox"])
             for d in result_frames.get(k, {}).get("detections", [])
             if d.get("label") in PEOPLE
         ]
