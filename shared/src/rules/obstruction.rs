@@ -3,12 +3,14 @@
 //! the events found and the players' feet on the court, so it needs a calibration and the
 //! teams' kits (a defender is a player of the other kit).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::stays::Stays;
+use super::steady::{one_person, smoothed};
 use super::{Flag, Footing, Rule};
+use crate::court::CourtPoint;
 use crate::events::{Event, EventKind, Scene};
 use crate::track::TeamLabel;
 
@@ -21,6 +23,13 @@ pub struct ObstructionSettings {
     pub persistence_s: f64,
     /// The longest gap in the sightings of either player that still counts as one stay.
     pub max_gap_s: f64,
+    /// Half the span over which each player's feet are averaged, in seconds: long enough to
+    /// steady the boxes' jitter, short against the 0.5 s a defender must stay.
+    pub smoothing_s: f64,
+    /// The fastest anyone runs, in metres a second: feet that move faster between two
+    /// sightings (with half a metre to spare for the boxes) are another person's, the track
+    /// having moved to her, and are not averaged with hers.
+    pub max_speed_mps: f32,
 }
 
 impl Default for ObstructionSettings {
@@ -29,6 +38,8 @@ impl Default for ObstructionSettings {
             distance_m: 0.9,
             persistence_s: 0.5,
             max_gap_s: 0.3,
+            smoothing_s: 0.3,
+            max_speed_mps: 12.0,
         }
     }
 }
@@ -48,6 +59,7 @@ pub fn obstruction(
         let EventKind::Possession {
             player,
             until_frame,
+            until,
             ..
         } = e.kind
         else {
@@ -56,22 +68,30 @@ pub fn obstruction(
         let Some(team) = player.team else {
             continue;
         };
-        let from = scenes.partition_point(|s| s.frame < e.frame);
-        let to = scenes.partition_point(|s| s.frame <= until_frame);
+        // The hold's scenes and, for the averages at its ends, a smoothing span either side.
+        let from = scenes.partition_point(|s| s.time < e.time - settings.smoothing_s);
+        let to = scenes.partition_point(|s| s.time <= until + settings.smoothing_s);
+        let near_hold = &scenes[from..to.max(from)];
+        let feet = |track: u32| steadied(near_hold, track, settings);
+        let holder: BTreeMap<u64, CourtPoint> = feet(player.track)
+            .into_iter()
+            .map(|f| (f.frame, f.at))
+            .collect();
+        let defenders: BTreeSet<u32> = near_hold
+            .iter()
+            .flat_map(|s| &s.players)
+            .map(|p| p.track)
+            .filter(|&t| t != player.track && teams.get(&t).is_some_and(|&kit| kit != team))
+            .collect();
         let mut close = Stays::new(settings.max_gap_s, settings.persistence_s);
-        for scene in &scenes[from..to.max(from)] {
-            let Some(feet) = scene.player(player.track).and_then(|p| p.court) else {
-                continue;
-            };
-            for p in &scene.players {
-                let (Some(at), Some(&kit)) = (p.court, teams.get(&p.track)) else {
-                    continue;
-                };
-                if kit == team {
-                    continue;
+        for defender in defenders {
+            let held = feet(defender)
+                .into_iter()
+                .filter(|f| (e.frame..=until_frame).contains(&f.frame));
+            for at in held {
+                if let Some(ball) = holder.get(&at.frame) {
+                    close.see(defender, at, at.at.distance(*ball) < settings.distance_m);
                 }
-                let near = at.distance(feet) < settings.distance_m;
-                close.see(p.track, Footing::in_scene(scene, at), near);
             }
         }
         flags.extend(
@@ -85,11 +105,22 @@ pub fn obstruction(
     flags
 }
 
+/// `track`'s feet in `scenes`, each averaged over the stretch in which the track followed one
+/// person.
+fn steadied(scenes: &[Scene], track: u32, settings: &ObstructionSettings) -> Vec<Footing> {
+    let feet: Vec<Footing> = scenes
+        .iter()
+        .filter_map(|s| Footing::of_track(s, track))
+        .collect();
+    one_person(&feet, settings.max_speed_mps)
+        .flat_map(|stretch| smoothed(stretch, settings.smoothing_s))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::BoundingBox;
-    use crate::court::CourtPoint;
     use crate::events::{Gain, Player, ScenePlayer};
 
     const HOLDER: u32 = 1;
@@ -174,6 +205,20 @@ mod tests {
         assert!(flags(&brief, &[held(0.0, 3.0)]).is_empty());
         let marking = scenes(3.0, |_| 0.95);
         assert!(flags(&marking, &[held(0.0, 3.0)]).is_empty());
+    }
+
+    #[test]
+    fn a_defender_marking_close_is_flagged_through_her_feet_jitter() {
+        // 0.55 m away, but every fourth frame her box's floor point lands 0.45 m further:
+        // beyond 0.9 m, and no run of near frames lasts 0.5 s.
+        let jittery = scenes(3.0, |t| {
+            if ((t * 25.0).round() as u64).is_multiple_of(4) {
+                1.0
+            } else {
+                0.55
+            }
+        });
+        assert_eq!(flags(&jittery, &[held(0.0, 3.0)]).len(), 1);
     }
 
     #[test]
