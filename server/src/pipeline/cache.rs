@@ -40,8 +40,8 @@ pub struct Cache {
 /// bibs only after two crossed readings. v12: a rule's run exactly as long as it must be counts
 /// whatever the rounding of the frame times. v13 was a tracker change since reverted
 /// (740f0a2), so it is skipped: its entries are not this code's. v14: obstruction judged on
-/// both players' steadied feet.
-const GENERATION: &str = "analysis-v14";
+/// both players' steadied feet. v15: teams split by the skirt's colours too.
+const GENERATION: &str = "analysis-v15";
 
 /// Adds a file's bytes to a hash, streamed (videos can be many gigabytes).
 fn hash_file(hasher: &mut Sha256, path: &Path) -> Result<()> {

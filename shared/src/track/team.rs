@@ -1,10 +1,13 @@
-//! Team assignment by kit colour: each track's colours are sampled from the torso of its
+//! Team assignment by kit colour: each track's colours are sampled from the torso and skirt of its
 //! boxes, gathered into a histogram, and the tracks are split into two teams by 2-means
 //! clustering of the histograms.
 //!
-//! - Where: rows 20-50% of the box's height, columns 25-75% of its width. Below the head (the
-//!   top ~15% of a standing person's box) and above the shorts, skirt and legs (skin, and the
-//!   floor seen between them), and inside the arms and the floor at the box's sides.
+//! - Where: the torso, rows 20-50% of the box's height, columns 25-75% of its width (below the
+//!   head, the top ~15% of a standing person's box, above the legs, and inside the arms and
+//!   the floor at the box's sides); and the skirt, rows 50-60%, the dress below the bib. Each
+//!   region has its own bins: where both teams' torsos show the same two colours (white
+//!   dresses with black bibs against black dresses with white bibs, the letters in the dress's
+//!   colour), only the skirt tells them apart.
 //! - Colour space: CIE L\*a\*b\* (D65), where straight-line distance roughly follows perceived
 //!   difference: navy and black, or red and orange, are farther apart than in sRGB.
 //! - Why histograms and not one colour per box: the torso of a netball player is mostly her
@@ -42,6 +45,8 @@ use crate::{BoundingBox, Frame};
 /// The torso region, as fractions of the box: rows from the top, columns from the left.
 const TORSO_ROWS: (f32, f32) = (0.20, 0.50);
 const TORSO_COLUMNS: (f32, f32) = (0.25, 0.75);
+/// The skirt region: the dress below the bib, above the legs.
+const SKIRT_ROWS: (f32, f32) = (0.50, 0.60);
 /// Pixels sampled along each side of the torso region, at most.
 const GRID: u32 = 12;
 /// Lloyd iterations at most; two clusters of tens of points settle in a handful.
@@ -50,7 +55,9 @@ const MAX_ITERATIONS: usize = 20;
 /// to the end bins).
 const L_BINS: usize = 5;
 const AB_BINS: usize = 8;
-const BINS: usize = L_BINS * AB_BINS * AB_BINS;
+const REGION_BINS: usize = L_BINS * AB_BINS * AB_BINS;
+/// The torso's bins, then the skirt's.
+const BINS: usize = 2 * REGION_BINS;
 const BIN_WIDTH: f32 = 20.0;
 /// How many times the other team's share of a bin a team must have for the bin's colours to
 /// be its own: shared colours (bibs, skin, floor) differ between the teams by chance only.
@@ -122,7 +129,7 @@ pub struct TeamAssignment {
 #[derive(Clone, Debug)]
 pub struct TeamClassifier {
     settings: TeamSettings,
-    /// Per track, the binned torso pixels of boxes spread over its life.
+    /// Per track, the binned torso and skirt pixels of boxes spread over its life.
     tracks: BTreeMap<u32, Samples>,
     /// The kits as the last assignment split them, to tell single boxes' kits by.
     split: Option<KitModel>,
@@ -203,7 +210,7 @@ impl Tally {
     }
 }
 
-/// A track's boxes' torso pixels, at most `samples_per_track` of them spread evenly over its
+/// A track's boxes' torso and skirt pixels, at most `samples_per_track` of them spread evenly over its
 /// life so far: every box until the store is full, then every other one of those kept and of
 /// those to come, and so on. A track that moved from one player to another (tracks do, in
 /// crowds) is then labelled by the player it followed longest, as its frames are; its last
@@ -254,7 +261,7 @@ impl TeamClassifier {
         frame: &Frame,
         bbox: &BoundingBox,
     ) -> Option<TeamLabel> {
-        let colours = torso_colours(frame, bbox, self.settings.min_box_height)?;
+        let colours = kit_colours(frame, bbox, self.settings.min_box_height)?;
         let kit = self.split.as_ref().and_then(|k| k.kit(&colours));
         self.tracks
             .entry(track_id)
@@ -316,8 +323,10 @@ impl TeamClassifier {
         }
     }
 
-    /// Each cluster's kit colour: the mean of its tracks' pixels in the bins where its share
-    /// is [`OWN`] times the other cluster's or more (all its pixels, if there are none such).
+    /// Each cluster's kit colour: the mean of its tracks' skirt pixels in the bins where its
+    /// share is [`OWN`] times the other cluster's or more; the skirt shows the dress alone,
+    /// where the torso's own colours may be a bib's. Failing those, its own colours anywhere,
+    /// then all its pixels.
     fn kits(&self, tracks: &[(u32, Histogram, f32)], clusters: &[usize]) -> [Lab; 2] {
         let tally = |k: usize| {
             Tally::of(
@@ -333,7 +342,8 @@ impl TeamClassifier {
         [0, 1].map(|k| {
             let own = |b: usize| shares[k][b] > OWN * shares[1 - k][b];
             tallies[k]
-                .mean(own)
+                .mean(|b| b >= REGION_BINS && own(b))
+                .or_else(|| tallies[k].mean(own))
                 .or_else(|| tallies[k].mean(|_| true))
                 .unwrap_or_default()
         })
@@ -346,15 +356,22 @@ impl TeamClassifier {
     }
 }
 
-/// The torso region's sample grid, binned, or `None` when the box is too small, not finite or
-/// outside the frame.
-fn torso_colours(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<BoxColours> {
+/// The torso's and the skirt's sample grids, binned (the skirt's after the torso's bins), or
+/// `None` when the box is too small, not finite or outside the frame.
+fn kit_colours(frame: &Frame, b: &BoundingBox, min_height: f32) -> Option<BoxColours> {
     if b.height() < min_height.max(1.0) {
         return None;
     }
-    let mut binned: BoxColours = Vec::new();
-    bin_region(&mut binned, frame, b, TORSO_ROWS, TORSO_COLUMNS, GRID)?;
-    Some(binned)
+    let mut torso: BoxColours = Vec::new();
+    bin_region(&mut torso, frame, b, TORSO_ROWS, TORSO_COLUMNS, GRID)?;
+    let mut skirt: BoxColours = Vec::new();
+    bin_region(&mut skirt, frame, b, SKIRT_ROWS, TORSO_COLUMNS, GRID)?;
+    torso.extend(
+        skirt
+            .into_iter()
+            .map(|(bin, n, sum)| (bin + REGION_BINS, n, sum)),
+    );
+    Some(torso)
 }
 
 /// Adds the sample grid over `rows` × `columns` of box `b` (see [`grid_pixels`]) to `binned`,

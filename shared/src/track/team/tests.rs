@@ -148,6 +148,25 @@ fn one_teams_dress_is_the_others_bib() {
     }
 }
 
+/// One team in white with black bibs, the other in black with white bibs: both colours are on
+/// every torso, in mirrored amounts, so the skirts decide.
+#[test]
+fn white_and_black_kits_each_with_the_others_bib() {
+    const WHITE: [u8; 3] = [235, 235, 235];
+    const BLACK: [u8; 3] = [25, 25, 28];
+    let home = |id: u32| id.is_multiple_of(2);
+    let kit = |id: u32| if home(id) { WHITE } else { BLACK };
+    let bib = |id: u32| Some(if home(id) { BLACK } else { WHITE });
+    let got = classify_over_bibs(kit, bib);
+    assert_eq!(got.teams.len(), 14);
+    for (&id, &team) in &got.teams {
+        let want = if home(id) { TeamLabel::A } else { TeamLabel::B };
+        assert_eq!(team, want, "track {id}");
+    }
+    assert!(close(got.kits[0], WHITE, 20), "{:?}", got.kits);
+    assert!(close(got.kits[1], BLACK, 20), "{:?}", got.kits);
+}
+
 /// A track that follows one player for 30 frames, then another of the other team for 20, is
 /// labelled by the first (its last 30 frames are mostly the second's).
 #[test]
