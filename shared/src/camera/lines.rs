@@ -1,7 +1,7 @@
 //! Automatic calibration: the floor homography found from the court's painted lines alone.
 //!
 //! No library matches a sports court's known line layout to a frame, so this is our own, in
-//! three steps:
+//! four steps:
 //! 1. **Line pixels**: pixels brighter than the floor on both sides at a line's width
 //!    (a white top-hat, horizontal or vertical, at two widths), then for every pixel the
 //!    nearest line pixel (a two-pass distance transform).
@@ -10,7 +10,10 @@
 //!    fall from line pixels (truncated), and how far line pixels, mapped back onto the court,
 //!    fall from a line in metres. The second term stops a fit that shrinks the court onto a
 //!    single painted line.
-//! 3. **Refinement** of the best poses by iterated closest points: each projected line point
+//! 3. **Polish**: the best coarse poses are moved by a pattern search over their six numbers
+//!    (where the camera stands, where it aims, its field of view) to the coarse score's
+//!    nearest minimum: the grid is too sparse for step 4 to reach some cameras from it.
+//! 4. **Refinement** of the best poses by iterated closest points: each projected line point
 //!    takes its nearest line pixel within a shrinking radius, and the homography is refitted
 //!    through those pairs.
 //!
@@ -51,6 +54,12 @@ const SAMPLES: usize = 1500;
 const REFINED: usize = 60;
 /// Refinement rounds.
 const ROUNDS: usize = 30;
+/// Best coarse poses polished by a pattern search before refinement, and how many times its
+/// steps halve.
+const POLISHED: usize = 20;
+const POLISH_HALVINGS: usize = 5;
+/// Sweeps over the pose's numbers at one step size, at most.
+const POLISH_ROUNDS: usize = 20;
 
 /// Finds the court in `frame` from its lines.
 pub fn calibrate_from_lines(
@@ -70,18 +79,25 @@ pub fn calibrate_from_lines(
         samples: &samples,
         court,
     };
-    let mut coarse: Vec<(f64, Homography)> = candidates(court, frame.width(), frame.height())
-        .filter_map(|h0| {
-            let s = scorer.score(&h0, 0.02 * h, 1.0)?;
-            Some((s, h0))
+    let (width, height) = (frame.width(), frame.height());
+    let mut coarse: Vec<(f64, Pose)> = candidates()
+        .filter_map(|pose| {
+            let s = scorer.score(&pose.homography(court, width, height)?, 0.02 * h, 1.0)?;
+            Some((s, pose))
         })
         .collect();
     coarse.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let best = coarse
+    let polished: Vec<Pose> = coarse
         .iter()
-        .take(REFINED)
-        .filter_map(|(_, h0)| {
-            let refined = scorer.refine(*h0, 0.02 * h, 0.004 * h)?;
+        .take(POLISHED)
+        .map(|&(s, pose)| scorer.polish(pose, s, width, height))
+        .collect();
+    let best = polished
+        .iter()
+        .chain(coarse.iter().take(REFINED).map(|(_, pose)| pose))
+        .filter_map(|pose| pose.homography(court, width, height))
+        .filter_map(|h0| {
+            let refined = scorer.refine(h0, 0.02 * h, 0.004 * h)?;
             let s = scorer.score(&refined, 0.004 * h, 0.3)?;
             Some((s, refined))
         })
@@ -296,37 +312,79 @@ fn distance_to_lines(court: &CourtDimensions, [x, y]: [f64; 2]) -> f64 {
     d.min(((x - l / 2.0).hypot(y - w / 2.0) - rc).abs())
 }
 
-/// Level cameras around the court: the coarse search's poses, as floor homographies.
-fn candidates(
-    court: &CourtDimensions,
-    width: u32,
-    height: u32,
-) -> impl Iterator<Item = Homography> + '_ {
-    let centre = court.centre();
-    let (cx, cy) = (f64::from(centre.x), f64::from(centre.y));
+/// A level camera looking at the court: where it stands, relative to the court's centre, and
+/// what it sees.
+#[derive(Clone, Copy, Debug)]
+struct Pose {
+    /// Bearing from the court's centre, radians (−π: behind the low end, −π/2: the near side).
+    azimuth: f64,
+    /// Metres from the court's centre along the floor, and above the floor.
+    distance: f64,
+    height: f64,
+    /// Where it aims on the floor: metres from the court's centre towards it, and to its left.
+    along: f64,
+    across: f64,
+    /// Vertical field of view, degrees.
+    fov: f64,
+}
+
+impl Pose {
+    fn homography(&self, court: &CourtDimensions, width: u32, height: u32) -> Option<Homography> {
+        let centre = court.centre();
+        let (cx, cy) = (f64::from(centre.x), f64::from(centre.y));
+        let (sin, cos) = self.azimuth.sin_cos();
+        let position = [
+            cx + self.distance * cos,
+            cy + self.distance * sin,
+            self.height,
+        ];
+        let target = [
+            cx + self.along * cos - self.across * sin,
+            cy + self.along * sin + self.across * cos,
+            0.0,
+        ];
+        PinholeCamera::looking_at(position, target, self.fov, width, height)
+            .map(|c| c.floor_homography())
+    }
+
+    /// The pose with `step` added to its `k`th number (in the order of the fields).
+    fn moved(&self, k: usize, step: f64) -> Self {
+        let mut p = *self;
+        match k {
+            0 => p.azimuth += step,
+            1 => p.distance += step,
+            2 => p.height += step,
+            3 => p.along += step,
+            4 => p.across += step,
+            _ => p.fov += step,
+        }
+        p
+    }
+}
+
+/// Level cameras around the court: the coarse search's poses.
+fn candidates() -> impl Iterator<Item = Pose> {
     // Azimuths from behind the low end (-180°) round the near side, not behind the high end
     // (its view is the low end's turned about the court's centre).
     let azimuths = (0..12).map(|k| (-180.0 + 15.0 * f64::from(k)).to_radians());
-    azimuths.flat_map(move |a| {
+    azimuths.flat_map(move |azimuth| {
         [9.0, 13.0, 18.0, 24.0, 31.0]
             .into_iter()
-            .flat_map(move |d| {
-                [3.0, 5.0, 7.5, 11.0].into_iter().flat_map(move |z| {
+            .flat_map(move |distance| {
+                [3.0, 5.0, 7.5, 11.0].into_iter().flat_map(move |height| {
                     [(0.0, 0.0), (3.0, 0.0), (-3.0, 0.0), (0.0, 3.0), (0.0, -3.0)]
                         .into_iter()
-                        .flat_map(move |(along, across): (f64, f64)| {
-                            let position = [cx + d * a.cos(), cy + d * a.sin(), z];
-                            let target = [
-                                cx + along * a.cos() - across * a.sin(),
-                                cy + along * a.sin() + across * a.cos(),
-                                0.0,
-                            ];
-                            [25.0, 32.0, 40.0, 50.0, 60.0, 72.0].into_iter().filter_map(
-                                move |fov| {
-                                    PinholeCamera::looking_at(position, target, fov, width, height)
-                                        .map(|c| c.floor_homography())
-                                },
-                            )
+                        .flat_map(move |(along, across)| {
+                            [25.0, 32.0, 40.0, 50.0, 60.0, 72.0]
+                                .into_iter()
+                                .map(move |fov| Pose {
+                                    azimuth,
+                                    distance,
+                                    height,
+                                    along,
+                                    across,
+                                    fov,
+                                })
                         })
                 })
             })
@@ -381,6 +439,38 @@ impl Scorer<'_> {
             })
             .sum();
         Some(sum / self.samples.len().max(1) as f64)
+    }
+
+    /// A pattern search from `pose` (whose score is `score`) over the pose's numbers: each is
+    /// moved up and down by its step while that improves the coarse score, and the steps
+    /// halve when none does. The coarse grid's spacing (15° of azimuth, metres of distance)
+    /// leaves many frames' cameras between its poses, farther from each than iterated closest
+    /// points can pull a fit: its nearest lines are then the wrong ones.
+    fn polish(&self, mut pose: Pose, mut score: f64, width: u32, height: u32) -> Pose {
+        let h = f64::from(height);
+        let mut steps = [7.5_f64.to_radians(), 3.0, 1.5, 1.5, 1.5, 5.0];
+        for _ in 0..POLISH_HALVINGS {
+            // Sweeps while any move helps, capped: a long shallow slope would take many.
+            for _ in 0..POLISH_ROUNDS {
+                let mut improved = false;
+                for (k, &step) in steps.iter().enumerate() {
+                    for sign in [1.0, -1.0] {
+                        let moved = pose.moved(k, sign * step);
+                        let s = moved
+                            .homography(self.court, width, height)
+                            .and_then(|m| self.score(&m, 0.02 * h, 1.0));
+                        if let Some(s) = s.filter(|&s| s < score) {
+                            (pose, score, improved) = (moved, s, true);
+                        }
+                    }
+                }
+                if !improved {
+                    break;
+                }
+            }
+            steps = steps.map(|s| s / 2.0);
+        }
+        pose
     }
 
     /// Iterated closest points from `h`, the matching radius shrinking from `from` to `to`
