@@ -101,17 +101,18 @@ fn close(a: [u8; 3], b: [u8; 3], tolerance: i16) -> bool {
 
 /// Every track in the team of its kit (red is the lighter, team A), and the kits' colours found.
 fn assert_red_against_navy(got: &TeamAssignment, kit: impl Fn(u32) -> [u8; 3]) {
+    assert_split(got, |id| kit(id) == RED, [RED, NAVY]);
+}
+
+/// Fourteen tracks, those for which `in_a` holds in team A, and the teams' kits `kits`.
+fn assert_split(got: &TeamAssignment, in_a: impl Fn(u32) -> bool, kits: [[u8; 3]; 2]) {
     assert_eq!(got.teams.len(), 14);
     for (&id, &team) in &got.teams {
-        let want = if kit(id) == RED {
-            TeamLabel::A
-        } else {
-            TeamLabel::B
-        };
+        let want = if in_a(id) { TeamLabel::A } else { TeamLabel::B };
         assert_eq!(team, want, "track {id}");
     }
-    assert!(close(got.kits[0], RED, 20), "{:?}", got.kits);
-    assert!(close(got.kits[1], NAVY, 20), "{:?}", got.kits);
+    assert!(close(got.kits[0], kits[0], 20), "{:?}", got.kits);
+    assert!(close(got.kits[1], kits[1], 20), "{:?}", got.kits);
 }
 
 #[test]
@@ -131,20 +132,25 @@ fn white_bibs_over_both_kits_do_not_hide_them() {
     assert_red_against_navy(&got, kit);
 }
 
+/// Fourteen tracks of two teams (even ids home), each team in its dress and bib
+/// (`[home, away]`), classified.
+fn home_and_away(dresses: [[u8; 3]; 2], bibs: [[u8; 3]; 2]) -> TeamAssignment {
+    let side = |id: u32| usize::from(!id.is_multiple_of(2));
+    let got = classify_over_bibs(|id| dresses[side(id)], |id| Some(bibs[side(id)]));
+    assert_eq!(got.teams.len(), 14);
+    got
+}
+
 /// One team in white with black bibs, the other in navy with white bibs: white is on every
 /// player, so the black and the navy decide.
 #[test]
 fn one_teams_dress_is_the_others_bib() {
     const WHITE: [u8; 3] = [235, 235, 235];
     const BLACK: [u8; 3] = [20, 20, 20];
-    let home = |id: u32| id.is_multiple_of(2);
-    let kit = |id: u32| if home(id) { WHITE } else { NAVY };
-    let bib = |id: u32| Some(if home(id) { BLACK } else { WHITE });
-    let got = classify_over_bibs(kit, bib);
-    assert_eq!(got.teams.len(), 14);
+    let got = home_and_away([WHITE, NAVY], [BLACK, WHITE]);
     let first = got.teams[&0];
     for (&id, &team) in &got.teams {
-        assert_eq!(team == first, home(id), "track {id}");
+        assert_eq!(team == first, id.is_multiple_of(2), "track {id}");
     }
 }
 
@@ -154,17 +160,8 @@ fn one_teams_dress_is_the_others_bib() {
 fn white_and_black_kits_each_with_the_others_bib() {
     const WHITE: [u8; 3] = [235, 235, 235];
     const BLACK: [u8; 3] = [25, 25, 28];
-    let home = |id: u32| id.is_multiple_of(2);
-    let kit = |id: u32| if home(id) { WHITE } else { BLACK };
-    let bib = |id: u32| Some(if home(id) { BLACK } else { WHITE });
-    let got = classify_over_bibs(kit, bib);
-    assert_eq!(got.teams.len(), 14);
-    for (&id, &team) in &got.teams {
-        let want = if home(id) { TeamLabel::A } else { TeamLabel::B };
-        assert_eq!(team, want, "track {id}");
-    }
-    assert!(close(got.kits[0], WHITE, 20), "{:?}", got.kits);
-    assert!(close(got.kits[1], BLACK, 20), "{:?}", got.kits);
+    let got = home_and_away([WHITE, BLACK], [BLACK, WHITE]);
+    assert_split(&got, |id| id.is_multiple_of(2), [WHITE, BLACK]);
 }
 
 /// A track that follows one player for 30 frames, then another of the other team for 20, is
