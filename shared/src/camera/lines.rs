@@ -21,6 +21,8 @@
 //! the `y < width / 2` side or behind the low end, which is the convention of
 //! [`crate::court::Side::Near`].
 
+use std::f64::consts::PI;
+
 use super::fit::{self, Correspondence};
 use super::{Homography, PinholeCamera};
 use crate::Frame;
@@ -56,7 +58,7 @@ const REFINED: usize = 60;
 const ROUNDS: usize = 30;
 /// Best coarse poses polished by a pattern search before refinement, and how many times its
 /// steps halve.
-const POLISHED: usize = 20;
+const POLISHED: usize = 150;
 const POLISH_HALVINGS: usize = 5;
 /// Sweeps over the pose's numbers at one step size, at most.
 const POLISH_ROUNDS: usize = 20;
@@ -351,7 +353,9 @@ impl Pose {
     fn moved(&self, k: usize, step: f64) -> Self {
         let mut p = *self;
         match k {
-            0 => p.azimuth += step,
+            // Within the half circle the coarse grid spans, so that a pose never turns into
+            // its twin about the court's centre (the 180° symmetry above).
+            0 => p.azimuth = (p.azimuth + step).clamp(AZIMUTHS.0, AZIMUTHS.1),
             1 => p.distance += step,
             2 => p.height += step,
             3 => p.along += step,
@@ -361,6 +365,11 @@ impl Pose {
         p
     }
 }
+
+/// The bearings a camera is sought at, radians: the near side and behind the low end, half the
+/// circle from -195° to -15°. The other half holds the same views turned about the court's
+/// centre.
+const AZIMUTHS: (f64, f64) = (-195.0 * PI / 180.0, -15.0 * PI / 180.0);
 
 /// Level cameras around the court: the coarse search's poses.
 fn candidates() -> impl Iterator<Item = Pose> {
