@@ -1,5 +1,5 @@
-//! Team assignment by kit colour: each track's colours are sampled from the torso and skirt of its
-//! boxes, gathered into a histogram, and the tracks are split into two teams by 2-means
+//! Team assignment by kit colour: each track's colours are sampled from the torso and skirt of
+//! its boxes, gathered into a histogram, and the tracks are split into two teams by 2-means
 //! clustering of the histograms.
 //!
 //! - Where: the torso, rows 20-50% of the box's height, columns 25-75% of its width (below the
@@ -47,7 +47,7 @@ const TORSO_ROWS: (f32, f32) = (0.20, 0.50);
 const TORSO_COLUMNS: (f32, f32) = (0.25, 0.75);
 /// The skirt region: the dress below the bib, above the legs.
 const SKIRT_ROWS: (f32, f32) = (0.50, 0.60);
-/// Pixels sampled along each side of the torso region, at most.
+/// Pixels sampled along each side of the torso and skirt regions, at most.
 const GRID: u32 = 12;
 /// Lloyd iterations at most; two clusters of tens of points settle in a handful.
 const MAX_ITERATIONS: usize = 20;
@@ -210,9 +210,9 @@ impl Tally {
     }
 }
 
-/// A track's boxes' torso and skirt pixels, at most `samples_per_track` of them spread evenly over its
-/// life so far: every box until the store is full, then every other one of those kept and of
-/// those to come, and so on. A track that moved from one player to another (tracks do, in
+/// A track's boxes' torso and skirt pixels, at most `samples_per_track` of them spread evenly
+/// over its life so far: every box until the store is full, then every other one of those kept
+/// and of those to come, and so on. A track that moved from one player to another (tracks do, in
 /// crowds) is then labelled by the player it followed longest, as its frames are; its last
 /// second alone would label all its frames by whoever it ended on.
 #[derive(Clone, Debug, Default)]
