@@ -3,7 +3,8 @@
 # Rust toolchain; each step is skipped when what it installs is already there.
 #
 #   Debian packages: FFmpeg's libraries (video decoding), clang (FFmpeg bindings), Chromium and
-#   ChromeDriver (browser tests), Python's venv (TrackEval, the tracking metrics' reference)
+#   ChromeDriver (browser tests), Python's venv (TrackEval and ONNX Runtime, the references the
+#   tests check against)
 #   Rust: the wasm32 target, Trunk (builds the browser app), wasm-bindgen-cli (its exact
 #   version must match the `wasm-bindgen` crate in Cargo.lock)
 set -euo pipefail
@@ -57,16 +58,16 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
 fi
 # The tools are in ~/.cargo/bin now; their build folder (over 1 GB) is not needed again.
 rm -rf "$(cd "$(dirname "$0")/.." && pwd)/target/tools"
-# TrackEval, the reference that server/tests/eval_trackeval.rs checks the tracking metrics
-# against: a virtual environment outside the repository with scripts/trackeval-requirements.txt,
-# reinstalled only when that file changes.
+# The Python references the tests check against (TrackEval for the tracking metrics, ONNX
+# Runtime for the detector): a virtual environment outside the repository with
+# scripts/python-requirements.txt, reinstalled only when that file changes.
 NETBALL_VENV="${NETBALL_VENV:-$HOME/.cache/netball-venv}"
-trackeval_requirements="$(cd "$(dirname "$0")" && pwd)/trackeval-requirements.txt"
-if ! cmp -s "$trackeval_requirements" "$NETBALL_VENV/installed-requirements.txt" \
-  || ! "$NETBALL_VENV/bin/python" -c 'import trackeval' 2>/dev/null; then
-  echo "setup: installing TrackEval into $NETBALL_VENV"
+python_requirements="$(cd "$(dirname "$0")" && pwd)/python-requirements.txt"
+if ! cmp -s "$python_requirements" "$NETBALL_VENV/installed-requirements.txt" \
+  || ! "$NETBALL_VENV/bin/python" -c 'import trackeval, onnxruntime' 2>/dev/null; then
+  echo "setup: installing the Python test references into $NETBALL_VENV"
   python3 -m venv "$NETBALL_VENV"
-  "$NETBALL_VENV/bin/pip" install -q --disable-pip-version-check -r "$trackeval_requirements"
-  cp "$trackeval_requirements" "$NETBALL_VENV/installed-requirements.txt"
+  "$NETBALL_VENV/bin/pip" install -q --disable-pip-version-check -r "$python_requirements"
+  cp "$python_requirements" "$NETBALL_VENV/installed-requirements.txt"
 fi
 echo "setup: done"

@@ -9,7 +9,7 @@ implementation on synthetic sequences.
 
 Requirements (Python 3.11; scripts/setup.sh installs them into ~/.cache/netball-venv):
 
-    pip install -r scripts/trackeval-requirements.txt    # trackeval==1.3.0 numpy==2.4.6 scipy==1.17.1 ...
+    pip install -r scripts/python-requirements.txt    # trackeval==1.3.0 numpy==2.4.6 scipy==1.17.1 ...
 
 TrackEval's HOTA, CLEAR and Identity metric classes are run directly on the data they expect
 (`gt_ids`, `tracker_ids`, `similarity_scores`, ...), built here, rather than through its

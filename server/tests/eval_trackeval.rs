@@ -3,13 +3,13 @@
 //! MOTChallenge text, scored by `scripts/trackeval_scores.py` and by `evaluate`, and every
 //! field must agree (fractions to 1e-6, counts exactly).
 //!
-//! The Python interpreter is `$NETBALL_PYTHON`, else `$NETBALL_VENV/bin/python`, else
-//! `~/.cache/netball-venv/bin/python`, the virtual environment `scripts/setup.sh` creates
-//! with `scripts/trackeval-requirements.txt`. Without one the tests fail rather than skip: a
-//! skipped reference check would let the metrics drift unnoticed.
+//! The Python interpreter is the one `common::python` finds. Without one the tests fail rather
+//! than skip: a skipped reference check would let the metrics drift unnoticed.
+
+mod common;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use netball_server::eval::{FrameObjects, Sequence, TrackingScores, evaluate};
@@ -178,24 +178,6 @@ fn mot_text(seq: &Sequence) -> String {
     text
 }
 
-/// The interpreter to run TrackEval with (see the module docs).
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("NETBALL_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = std::env::var_os("NETBALL_VENV")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/netball-venv")));
-    match venv.map(|v| v.join("bin/python")) {
-        Some(p) if p.exists() => p,
-        other => panic!(
-            "no Python with TrackEval at {other:?}: run scripts/setup.sh (it creates \
-             ~/.cache/netball-venv from scripts/trackeval-requirements.txt), or point \
-             NETBALL_PYTHON at an interpreter that has them"
-        ),
-    }
-}
-
 /// TrackEval's scores of `pred` against `gt`.
 fn trackeval(gt: &Sequence, pred: &Sequence) -> TrackingScores {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -203,7 +185,7 @@ fn trackeval(gt: &Sequence, pred: &Sequence) -> TrackingScores {
     std::fs::write(&gt_path, mot_text(gt)).expect("write gt");
     std::fs::write(&pred_path, mot_text(pred)).expect("write pred");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/trackeval_scores.py");
-    let python = python();
+    let python = common::python();
     let out = Command::new(&python)
         .arg(&script)
         .arg("--gt")

@@ -1,9 +1,9 @@
-//! What the integration tests share: the test assets fetched by `scripts/fetch-assets.sh`, and
-//! measures.
+//! What the integration tests share: the test assets fetched by `scripts/fetch-assets.sh`, the
+//! Python that runs the references, and measures.
 
 #![allow(dead_code)] // each test file uses its own subset
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The asset cache (`$NETBALL_ASSETS`, else `~/.cache/netball-assets`), checked to hold `rel`.
 pub fn asset(rel: &str) -> PathBuf {
@@ -36,6 +36,26 @@ pub fn basketball() -> PathBuf {
 
 pub fn vtest() -> PathBuf {
     asset("opencv/vtest.avi")
+}
+
+/// The Python with the references the tests check against (TrackEval, ONNX Runtime):
+/// `$NETBALL_PYTHON`, else `$NETBALL_VENV/bin/python`, else `~/.cache/netball-venv/bin/python`,
+/// the virtual environment `scripts/setup.sh` creates from `scripts/python-requirements.txt`.
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("NETBALL_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = std::env::var_os("NETBALL_VENV")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/netball-venv")));
+    match venv.map(|v| v.join("bin/python")) {
+        Some(p) if p.exists() => p,
+        other => panic!(
+            "no Python with the test references at {other:?}: run scripts/setup.sh (it creates \
+             ~/.cache/netball-venv from scripts/python-requirements.txt), or point \
+             NETBALL_PYTHON at an interpreter that has them"
+        ),
+    }
 }
 
 /// Median distance (metres) over a 13 x 7 grid of court points between each point and where
