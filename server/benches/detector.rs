@@ -5,8 +5,9 @@
 //! `cargo bench -p netball-server --bench detector`
 //!
 //! Both runtimes get the same letterboxed real image (OpenCV's basketball1.png). ONNX Runtime
-//! runs through `onnxruntime_baseline.py` in a virtualenv under `target/bench-venv`, created
-//! on first use from PyPI. Prints a Markdown table with the ratio Burn / ONNX Runtime. The
+//! runs through `onnxruntime_baseline.py` in the tests' Python (`common::python`: the virtual
+//! environment `scripts/setup.sh` fills from `scripts/python-requirements.txt`). Prints a
+//! Markdown table with the ratio Burn / ONNX Runtime. The
 //! fast path is also timed on one thread, the browser worker's lot, as the native reference
 //! for the browser's CPU path.
 //! `NETBALL_BENCH_RUNS` sets the images timed per configuration (default 16).
@@ -24,8 +25,6 @@ use netball_shared::detect::letterbox_batch;
 /// The test assets, found the same way the tests find them.
 #[path = "../tests/common/mod.rs"]
 mod common;
-
-const ORT_VERSION: &str = "1.32.0";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -74,43 +73,6 @@ fn time_fast(model: &CpuYolo, input: &Tensor<4>, batch: usize, runs: usize) -> f
     median(samples)
 }
 
-fn ensure_venv() -> PathBuf {
-    let venv = workspace().join("target/bench-venv");
-    let python = venv.join("bin/python");
-    let ok = Command::new(&python)
-        .args([
-            "-c",
-            &format!("import onnxruntime as o; assert o.__version__ == '{ORT_VERSION}'"),
-        ])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!(
-            "bench: installing onnxruntime=={ORT_VERSION} into {}",
-            venv.display()
-        );
-        let status = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .unwrap();
-        assert!(status.success(), "python3 -m venv failed");
-        let status = Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                &format!("onnxruntime=={ORT_VERSION}"),
-                "numpy",
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success(), "installing onnxruntime failed");
-    }
-    python
-}
-
 fn main() {
     // `cargo bench` passes harness flags such as `--bench`; this harness takes none.
     let runs: usize = std::env::var("NETBALL_BENCH_RUNS")
@@ -135,9 +97,8 @@ fn main() {
         .collect();
     std::fs::write(&raw, bytes).unwrap();
 
-    let python = ensure_venv();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let out = Command::new(python)
+    let out = Command::new(common::python())
         .arg(workspace().join("server/benches/onnxruntime_baseline.py"))
         .arg("--model")
         .arg(common::best_onnx())
@@ -161,9 +122,10 @@ fn main() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
 
+    let ort_version = ort[0]["version"].as_str().unwrap_or("?");
     println!("YOLOv8s 640x640, {threads} threads, median ms per image\n");
     println!(
-        "| batch | Burn Flex (ms) | fast path (ms) | fast path, 1 thread (ms) | ONNX Runtime {ORT_VERSION} (ms) | Burn / ORT | fast / ORT |"
+        "| batch | Burn Flex (ms) | fast path (ms) | fast path, 1 thread (ms) | ONNX Runtime {ort_version} (ms) | Burn / ORT | fast / ORT |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     let one_thread = rayon::ThreadPoolBuilder::new()
