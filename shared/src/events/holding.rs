@@ -142,6 +142,8 @@ pub(super) fn holders(
     // holder seen: her track and since when.
     let mut passer_team: Option<TeamLabel> = None;
     let mut run: Option<(u32, f64)> = None;
+    // Since when, and where, the ball has lain still with nobody holding it.
+    let mut rest: Option<Rest> = None;
     for (i, scene) in scenes.iter().enumerate() {
         if let Some(&Some(last)) = out.last() {
             let since = match run {
@@ -158,6 +160,9 @@ pub(super) fn holders(
             continue;
         };
         let speed = |track: u32| relative_speed(track, i, scenes, ball);
+        if holding.is_some() {
+            rest = None;
+        }
         if let Some(h) = holding {
             let recent = scene.time - h.seen <= s.max_break_s;
             match scene.player(h.track) {
@@ -191,8 +196,20 @@ pub(super) fn holders(
             }
         }
         // Nobody holds it, or she let it go: whoever it is now with.
+        // A ball that has lain still, held by nobody, for `rest_s` is on the floor (dropped,
+        // or out of court awaiting the throw-in). In the picture it is then within the reach
+        // of anyone standing a few metres nearer the camera, whose chest it appears beside;
+        // only a player whose feet are level with it in the picture stands at it and can
+        // pick it up.
+        let resting = rest.is_some_and(|r| scene.time - r.since + 1e-6 >= s.rest_s);
+        let at_the_ball = |t: u32| {
+            !resting
+                || scene
+                    .player(t)
+                    .is_some_and(|p| (p.bbox.y2 - c.1).abs() <= s.pickup_rows * p.bbox.height())
+        };
         let takers: Vec<(f32, u32)> = in_reach(c, scene, s, s.catch_above)
-            .filter(|&(_, t)| speed(t) <= s.catch_relative_speed)
+            .filter(|&(_, t)| speed(t) <= s.catch_relative_speed && at_the_ball(t))
             .collect();
         let taker = nearest(takers.iter().copied()).map(|(d, t)| {
             let teammates = takers.iter().copied().filter(|&(e, u)| {
@@ -201,10 +218,68 @@ pub(super) fn holders(
             nearest(teammates).map_or(t, |(_, u)| u)
         });
         holding = taker.and_then(|track| Some(Holding::new(scene.player(track)?, scene.time, c)));
+        if holding.is_none() {
+            rest = match (rest, still_reach(scene)) {
+                (Some(r), Some(reach)) if r.holds(c, reach) => Some(r.with(c)),
+                _ => Some(Rest::new(scene.time, c)),
+            };
+        }
         out.push(holding.map(|h| h.track));
     }
     out
 }
+
+/// Where a loose ball has lain since when: the mean of where it was seen (its box jitters).
+#[derive(Clone, Copy)]
+struct Rest {
+    since: f64,
+    sum: (f32, f32),
+    seen: u32,
+}
+
+impl Rest {
+    fn new(since: f64, at: (f32, f32)) -> Self {
+        Self {
+            since,
+            sum: at,
+            seen: 1,
+        }
+    }
+
+    fn at(&self) -> (f32, f32) {
+        let n = self.seen as f32;
+        (self.sum.0 / n, self.sum.1 / n)
+    }
+
+    /// Whether a ball seen at `c` still lies here, within `reach` pixels.
+    fn holds(&self, c: (f32, f32), reach: f32) -> bool {
+        let at = self.at();
+        (c.0 - at.0).hypot(c.1 - at.1) <= reach
+    }
+
+    fn with(self, c: (f32, f32)) -> Self {
+        Self {
+            since: self.since,
+            sum: (self.sum.0 + c.0, self.sum.1 + c.1),
+            seen: self.seen + 1,
+        }
+    }
+}
+
+/// How far a ball may move in the picture and still lie where it was: box jitter, as a
+/// share of the scene's median box height (the ball's own box is a few pixels wide).
+fn still_reach(scene: &Scene) -> Option<f32> {
+    let mut heights: Vec<f32> = scene.players.iter().map(|p| p.bbox.height()).collect();
+    if heights.is_empty() {
+        return None;
+    }
+    let mid = heights.len() / 2;
+    let (_, median, _) = heights.select_nth_unstable_by(mid, f32::total_cmp);
+    Some(STILL_REACH * *median)
+}
+
+/// See [`still_reach`].
+const STILL_REACH: f32 = 0.15;
 
 /// The holds: runs of one holder (across scenes with none, up to `max_break_s`) lasting at
 /// least `min_hold_s`, with runs of the same player joined across short breaks. A break

@@ -62,6 +62,12 @@ pub struct EventSettings {
     /// and a hold in the centre circle within this time are the ball going back to the
     /// centre, not play; without a calibration the first hold after a goal is the centre pass.
     pub restart_s: f64,
+    /// How long a ball must lie still with nobody holding it to be taken as lying on the
+    /// floor, which only a player standing at it can pick up.
+    pub rest_s: f64,
+    /// How far from a lying ball's centre, up or down the picture, the feet of a player who
+    /// picks it up may be, in her box heights.
+    pub pickup_rows: f32,
 }
 
 impl Default for EventSettings {
@@ -80,6 +86,8 @@ impl Default for EventSettings {
             ring_reach: 1.0,
             ring_memory_s: 2.0,
             restart_s: 30.0,
+            rest_s: 1.0,
+            pickup_rows: 0.25,
         }
     }
 }

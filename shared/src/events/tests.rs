@@ -411,6 +411,66 @@ fn a_neighbour_whose_box_covers_the_ball_for_a_moment_does_not_take_it() {
     assert_eq!(found(&scenes, &ball), ["possession 1 PickUp"]);
 }
 
+/// Player 1 throws the ball to the floor, where it lies from 1.5 s until player 3 picks it
+/// up at 4.2 s; from 2.5 to 4 s player 2 stands nearer the camera with the lying ball beside
+/// her chest in the picture (a ball out of court behind a player waiting for the throw-in).
+fn a_ball_lying_behind_a_player() -> (Vec<Scene>, Vec<BallPoint>) {
+    const LYING: (f32, f32) = (300.0, 540.0);
+    let picker = ScenePlayer {
+        bbox: BoundingBox {
+            x1: 285.0,
+            y1: 450.0,
+            x2: 315.0,
+            y2: 545.0,
+        },
+        ..standing(3, 285.0)
+    };
+    let (mut scenes, ball) = play(5.5, &[], |t| {
+        Some(if t < 1.0 {
+            chest(100.0)
+        } else if t < 1.5 {
+            arc(chest(100.0), LYING, (t - 1.0) / 0.5, 40.0)
+        } else if t < 4.2 {
+            LYING
+        } else {
+            arc(LYING, (300.0, 478.0), (t - 4.2) / 0.2, 0.0)
+        })
+    });
+    for s in &mut scenes {
+        s.players = vec![standing(1, 100.0)];
+        if (2.5..4.0).contains(&s.time) {
+            s.players.push(standing(2, 285.0));
+        }
+        if s.time >= 3.8 {
+            s.players.push(picker);
+        }
+    }
+    (scenes, ball)
+}
+
+#[test]
+fn a_ball_lying_on_the_floor_is_picked_up_only_by_the_player_standing_at_it() {
+    let (scenes, ball) = a_ball_lying_behind_a_player();
+    assert_eq!(
+        found(&scenes, &ball),
+        [
+            "possession 1 PickUp",
+            "pass 1 nobody",
+            "possession 3 PickUp"
+        ]
+    );
+    // Without the rule, the player in front takes the lying ball.
+    let always = EventSettings {
+        rest_s: f64::INFINITY,
+        ..EventSettings::default()
+    };
+    let events = kinds(&detect_events(&scenes, &ball, &BTreeMap::new(), &always));
+    assert!(
+        events.iter().any(|e| e.starts_with("possession 2")),
+        "{events:?}"
+    );
+}
+
 #[test]
 fn a_loose_ball_taken_off_the_court_is_a_throw_in() {
     let off = on_court(1, 100.0, CourtPoint::new(-1.0, 5.0));
