@@ -160,9 +160,6 @@ pub(super) fn holders(
             continue;
         };
         let speed = |track: u32| relative_speed(track, i, scenes, ball);
-        if holding.is_some() {
-            rest = None;
-        }
         if let Some(h) = holding {
             let recent = scene.time - h.seen <= s.max_break_s;
             match scene.player(h.track) {
@@ -218,12 +215,15 @@ pub(super) fn holders(
             nearest(teammates).map_or(t, |(_, u)| u)
         });
         holding = taker.and_then(|track| Some(Holding::new(scene.player(track)?, scene.time, c)));
-        if holding.is_none() {
-            rest = match (rest, still_reach(scene)) {
-                (Some(r), Some(reach)) if r.holds(c, reach) => Some(r.with(c)),
-                _ => Some(Rest::new(scene.time, c)),
-            };
-        }
+        // A holder keeps the ball through the scenes above (which skip this), so the ball
+        // lies only from a scene in which nobody took it.
+        rest = match (holding, rest) {
+            (Some(_), _) => None,
+            (None, Some(r)) if still_reach(scene).is_some_and(|reach| r.holds(c, reach)) => {
+                Some(r.with(c))
+            }
+            (None, _) => Some(Rest::new(scene.time, c)),
+        };
         out.push(holding.map(|h| h.track));
     }
     out
