@@ -20,15 +20,19 @@ pub(super) fn smoothed(feet: &[Footing], half_s: f64) -> Vec<Footing> {
         .map(|f| {
             let from = feet.partition_point(|g| g.time < f.time - half_s);
             let to = feet.partition_point(|g| g.time <= f.time + half_s);
-            let near = &feet[from..to];
-            let n = near.len() as f32;
-            let (x, y) = near
-                .iter()
-                .fold((0.0, 0.0), |(x, y), g| (x + g.at.x, y + g.at.y));
             Footing {
-                at: CourtPoint::new(x / n, y / n),
+                at: mean(&feet[from..to]),
                 ..*f
             }
         })
         .collect()
+}
+
+/// The mean of some (at least one) `feet`.
+pub(super) fn mean(feet: &[Footing]) -> CourtPoint {
+    let n = feet.len() as f32;
+    let (x, y) = feet
+        .iter()
+        .fold((0.0, 0.0), |(x, y), f| (x + f.at.x, y + f.at.y));
+    CourtPoint::new(x / n, y / n)
 }
