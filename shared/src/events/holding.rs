@@ -123,7 +123,10 @@ impl Holding {
 /// player's head is not hers yet. A holder keeps the ball while it stays in her reach, even when another
 /// player's chest is nearer (a defender in front of a shooter overlaps her in the picture);
 /// while her box is missing (a missed detection) the ball stays hers as long as it stays
-/// where she had it, and the scene has no holder.
+/// where she had it, and the scene has no holder. Once she has held it `handover_s`, longer
+/// than the rules let her, play has stopped and the ball is the other team's: a player of
+/// the other kit (by `teams`) whose chest is nearer the ball takes it, as at a free pass,
+/// taken where the offence was while the offender steps back.
 ///
 /// Of two players who could both be taking the ball, about as near it (within
 /// [`CATCH_TIE`]), the teammate of its last holder (by `teams`) takes it: most passes are
@@ -162,18 +165,31 @@ pub(super) fn holders(
         let speed = |track: u32| relative_speed(track, i, scenes, ball);
         if let Some(h) = holding {
             let recent = scene.time - h.seen <= s.max_break_s;
-            match scene.player(h.track) {
-                Some(p)
-                    if in_reach(c, scene, s, s.reach_above).any(|(_, t)| t == h.track)
-                        && speed(h.track) <= s.max_relative_speed =>
-                {
+            let reach = in_reach(c, scene, s, s.reach_above).find(|&(_, t)| t == h.track);
+            match (scene.player(h.track), reach) {
+                (Some(p), Some((hers, _))) if speed(h.track) <= s.max_relative_speed => {
+                    let held = run.filter(|&(t, _)| t == h.track).map(|(_, since)| since);
+                    let kit = teams.get(&h.track);
+                    // Play has stopped and the ball is the other team's: one of them nearer
+                    // it than she is has taken it.
+                    let handed = held
+                        .filter(|&since| scene.time - since >= s.handover_s && kit.is_some())
+                        .and_then(|_| {
+                            nearest(in_reach(c, scene, s, s.catch_above).filter(|&(d, t)| {
+                                d < hers
+                                    && teams.get(&t).is_some_and(|k| Some(k) != kit)
+                                    && speed(t) <= s.catch_relative_speed
+                            }))
+                        })
+                        .and_then(|(_, t)| scene.player(t));
+                    let p = handed.unwrap_or(p);
                     holding = Some(Holding::new(p, scene.time, c));
-                    out.push(Some(h.track));
+                    out.push(Some(p.track));
                     continue;
                 }
-                Some(_) => {}
+                (Some(_), _) => {}
                 // A new id where she was: the tracker lost her and started again.
-                None if recent => {
+                (None, _) if recent => {
                     let renamed = in_reach(c, scene, s, s.reach_above).find_map(|(_, t)| {
                         let p = scene.player(t)?;
                         (p.bbox.iou(&h.bbox) >= SAME_PLACE_IOU && speed(t) <= s.max_relative_speed)
@@ -189,7 +205,7 @@ pub(super) fn holders(
                         continue;
                     }
                 }
-                None => {}
+                (None, _) => {}
             }
         }
         // Nobody holds it, or she let it go: whoever it is now with.
@@ -292,8 +308,18 @@ pub(super) fn holds(
     holders: &[Option<u32>],
     rings: &[Vec<BoundingBox>],
     times: &[f64],
+    teams: &BTreeMap<u32, TeamLabel>,
     s: &EventSettings,
 ) -> Vec<Hold> {
+    // A hold that ran past `handover_s` and the other team's that follows it at once are the
+    // free pass after the whistle, never one hold (see [`holders`]).
+    let handed_over = |prev: &Hold, next: &Hold| {
+        duration(prev, scenes) >= s.handover_s
+            && teams
+                .get(&prev.track)
+                .zip(teams.get(&next.track))
+                .is_some_and(|(a, b)| a != b)
+    };
     let mut runs: Vec<Hold> = Vec::new();
     for (i, holder) in holders.iter().enumerate() {
         let Some(track) = *holder else { continue };
@@ -319,7 +345,10 @@ pub(super) fn holds(
     let mut joined: Vec<Hold> = Vec::with_capacity(runs.len());
     for run in runs {
         match joined.last_mut() {
-            Some(prev) if scenes[run.first].time - scenes[prev.last].time < s.min_flight_s => {
+            Some(prev)
+                if scenes[run.first].time - scenes[prev.last].time < s.min_flight_s
+                    && !handed_over(prev, &run) =>
+            {
                 if duration(&run, scenes) > duration(prev, scenes) {
                     prev.track = run.track;
                 }
@@ -334,7 +363,10 @@ pub(super) fn holds(
     let mut merged: Vec<Hold> = Vec::new();
     for run in runs {
         match merged.last_mut() {
-            Some(prev) if same_holder(prev, &run, scenes, ball, rings, times, s) => {
+            Some(prev)
+                if same_holder(prev, &run, scenes, ball, rings, times, s)
+                    && !handed_over(prev, &run) =>
+            {
                 prev.last = run.last;
             }
             _ => merged.push(run),

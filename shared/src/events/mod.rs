@@ -68,6 +68,11 @@ pub struct EventSettings {
     /// How far from a lying ball's centre, up or down the picture, the feet of a player who
     /// picks it up may be, in her box heights.
     pub pickup_rows: f32,
+    /// How long a hold lasts before play has surely stopped for it, in seconds: three
+    /// seconds and the umpire's whistle. After it, a player of the other kit nearer the ball
+    /// than the holder has been given it (a free pass is taken where the offence was: the
+    /// offender steps back, and in the picture the ball hardly moves).
+    pub handover_s: f64,
 }
 
 impl Default for EventSettings {
@@ -88,6 +93,7 @@ impl Default for EventSettings {
             restart_s: 30.0,
             rest_s: 1.0,
             pickup_rows: 0.25,
+            handover_s: 3.5,
         }
     }
 }
@@ -251,7 +257,7 @@ pub fn detect_events(
     let holders = holding::holders(scenes, &centres, teams, settings);
     let rings = ring::rings(scenes, settings);
     let times: Vec<f64> = scenes.iter().map(|s| s.time).collect();
-    let holds = holding::holds(scenes, &centres, &holders, &rings, &times, settings);
+    let holds = holding::holds(scenes, &centres, &holders, &rings, &times, teams, settings);
     let court = CourtDimensions::default();
 
     let player = |hold: &Hold, at: usize| -> (Player, Option<CourtPoint>) {

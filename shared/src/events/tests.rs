@@ -763,3 +763,63 @@ fn a_shot_by_a_player_never_seen_holding_the_ball_is_still_a_shot() {
     // Dated where the ball left her hands on its way up.
     assert!((4.0..4.3).contains(&events[2].time), "{:?}", events[2]);
 }
+
+/// Player 1 (team A) holds the ball at her chest, marked by player 2 (B), whose box overlaps
+/// hers. From `step` s, over 0.4 s, 1 steps back and 2 steps in to where 1 stood, the ball
+/// staying where it was and within 1's reach; at `throw` s it is thrown to player 3 (B).
+fn a_free_pass_at_the_spot(step: f64, throw: f64, settings: &EventSettings) -> Vec<String> {
+    let teams = teams(&[(1, TeamLabel::A), (2, TeamLabel::B), (3, TeamLabel::B)]);
+    let (mut scenes, ball) = play(throw + 1.5, &[], |t| {
+        Some(if t < throw {
+            chest(100.0)
+        } else {
+            arc(chest(100.0), chest(400.0), (t - throw) / 0.6, 60.0)
+        })
+    });
+    for s in &mut scenes {
+        let moved = ((s.time - step) / 0.4).clamp(0.0, 1.0) as f32;
+        s.players = vec![
+            standing(1, 100.0 - 12.0 * moved),
+            standing(2, 118.0 - 18.0 * moved),
+            standing(3, 400.0),
+        ];
+    }
+    kinds(&detect_events(&scenes, &ball, &teams, settings))
+}
+
+#[test]
+fn a_hold_past_the_whistle_goes_to_the_opponent_who_takes_the_ball_at_the_spot() {
+    let settings = EventSettings::default();
+    assert_eq!(
+        a_free_pass_at_the_spot(3.6, 5.5, &settings),
+        [
+            "possession 1 PickUp",
+            "pass 1 2",
+            "possession 2 Interception",
+            "pass 2 3",
+            "possession 3 Pass"
+        ]
+    );
+    // Before the whistle the holder keeps the ball, though her marker's chest is nearer it.
+    assert_eq!(
+        a_free_pass_at_the_spot(1.5, 3.0, &settings),
+        [
+            "possession 1 PickUp",
+            "pass 1 3",
+            "possession 3 Interception"
+        ]
+    );
+    // So she did throughout without the handover.
+    let never = EventSettings {
+        handover_s: f64::INFINITY,
+        ..settings
+    };
+    assert_eq!(
+        a_free_pass_at_the_spot(3.6, 5.5, &never),
+        [
+            "possession 1 PickUp",
+            "pass 1 3",
+            "possession 3 Interception"
+        ]
+    );
+}
