@@ -168,19 +168,22 @@ pub(super) fn holders(
             let reach = in_reach(c, scene, s, s.reach_above).find(|&(_, t)| t == h.track);
             match (scene.player(h.track), reach) {
                 (Some(p), Some((hers, _))) if speed(h.track) <= s.max_relative_speed => {
-                    let held = run.filter(|&(t, _)| t == h.track).map(|(_, since)| since);
                     let kit = teams.get(&h.track);
+                    let stopped = kit.is_some()
+                        && run.is_some_and(|(t, since)| {
+                            t == h.track && scene.time - since >= s.handover_s
+                        });
                     // Play has stopped and the ball is the other team's: one of them nearer
                     // it than she is has taken it.
-                    let handed = held
-                        .filter(|&since| scene.time - since >= s.handover_s && kit.is_some())
-                        .and_then(|_| {
+                    let handed = stopped
+                        .then(|| {
                             nearest(in_reach(c, scene, s, s.catch_above).filter(|&(d, t)| {
                                 d < hers
                                     && teams.get(&t).is_some_and(|k| Some(k) != kit)
                                     && speed(t) <= s.catch_relative_speed
                             }))
                         })
+                        .flatten()
                         .and_then(|(_, t)| scene.player(t));
                     let p = handed.unwrap_or(p);
                     holding = Some(Holding::new(p, scene.time, c));
