@@ -25,7 +25,8 @@
 //! at the same time, or without a team) that lies in a gap of one bib player's sightings (her
 //! tracker coasted through a crowd and found her again under her own id, while a new track
 //! followed her in between) joins her, where she could have run to it and from it and no other
-//! player's gap fits it.
+//! player's gap fits it. Near the clip's start or end, an unread tracklet fits a player first
+//! seen just after it, or last seen just before it, where she could have run between them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -475,11 +476,14 @@ fn by_continuity(
 }
 
 /// Joins each tracklet without a bib position (or with one [`BibPlayers::doubtful`] makes
-/// doubtful), still apart after the other joins, to the one bib player it fits in a gap of: of her team (or of no team it could be told), never seen
-/// with her, and reachable from where she was last seen before it, and she from where it
-/// ended. This is a player the tracker lost in a crowd for a moment and found again under her
-/// own id (so no tracklet of hers ends there for [`by_continuity`]), while a new track followed
-/// her in between. Where two players' gaps fit it, it stays apart.
+/// doubtful), still apart after the other joins, to the one bib player it fits in a gap of: of
+/// her team (or of no team it could be told), never seen with her, and reachable from where
+/// she was last seen before it, and she from where it ended. This is a player the tracker lost
+/// in a crowd for a moment and found again under her own id (so no tracklet of hers ends there
+/// for [`by_continuity`]), while a new track followed her in between. Within `max_gap_s` of the
+/// clip's first or last sighting, her absence before or after an unread tracklet fits too: the
+/// clip began while a new track followed her, or ended before she was found again. Where two players'
+/// gaps fit it, it stays apart: of a team's seven, it is the one nobody else accounts for.
 fn into_gaps(
     tracklets: &[Tracklet<'_>],
     bibs: &BibPlayers,
@@ -495,6 +499,15 @@ fn into_gaps(
         }
     }
     let taken: BTreeSet<u32> = joins.iter().map(|(_, p)| p).collect();
+    // The clip's first and last sightings of anyone.
+    let start = tracklets
+        .iter()
+        .map(|t| t.first.time)
+        .fold(f64::INFINITY, f64::min);
+    let end = tracklets
+        .iter()
+        .map(|t| t.last.time)
+        .fold(f64::NEG_INFINITY, f64::max);
     let mut found = Vec::new();
     for t in tracklets {
         let unread = t.position.is_none() || bibs.doubtful.contains(&t.id);
@@ -510,9 +523,18 @@ fn into_gaps(
             if members.iter().any(|m| m.presence.overlap(t.presence) > 0) {
                 return false;
             }
+            // Near the clip's start or end she may be seen on one side of it only; there a
+            // tracklet that read a bib, even one in doubt, is left to its reading.
+            let edge = |gap: f64| t.position.is_none() && gap <= settings.max_gap_s;
             match Tracklet::around(members, t.first.time, t.last.time) {
                 (Some(before), Some(after)) => {
                     reachable(before, &t.first, settings) && reachable(&t.last, after, settings)
+                }
+                (None, Some(after)) if edge(t.first.time - start) => {
+                    reachable(&t.last, after, settings)
+                }
+                (Some(before), None) if edge(end - t.last.time) => {
+                    reachable(before, &t.first, settings)
                 }
                 _ => false,
             }
@@ -798,6 +820,35 @@ mod tests {
         let teamless = tracklet(2, None, c, &inside, (1050.0, 1150.0));
         let joins = stitch(&[her, teamless], &StitchSettings::default());
         assert_eq!(joins.iter().collect::<Vec<_>>(), [(2, 1)]);
+    }
+
+    #[test]
+    fn a_tracklet_before_a_bib_players_first_sighting_joins_her_when_she_is_the_one_it_fits() {
+        // The clip starts with an unread tracklet of team B (frames 0-46, x 1000 -> 1100).
+        // Its WD is first seen at frame 48, at x 1120, where an unread tracklet of someone
+        // else also begins (so no chain links them), and its C from frame 0 on, elsewhere.
+        let (opening, rest, soon, everywhere) = (
+            presence(0..47),
+            presence(48..600),
+            presence(50..100),
+            presence(0..600),
+        );
+        let b = Some(TeamLabel::B);
+        let wd = tracklet(1, b, Some(Position::WD), &rest, (1120.0, 2000.0));
+        let c = tracklet(3, b, Some(Position::C), &everywhere, (5000.0, 5000.0));
+        let other = tracklet(5, b, None, &soon, (1130.0, 1400.0));
+        let fragment = tracklet(2, b, None, &opening, (1000.0, 1100.0));
+        // By elimination: the C was seen all along, so only the WD's absence fits it.
+        let joins = stitch(&[wd, c, other, fragment], &StitchSettings::default());
+        assert_eq!((joins.player(2), joins.player(5)), (1, 5));
+        // Not when she is first seen too far from where it ended for the time between.
+        let far = tracklet(2, b, None, &opening, (1000.0, 4000.0));
+        let joins = stitch(&[wd, c, other, far], &StitchSettings::default());
+        assert_eq!(joins.player(2), 2);
+        // Nor when a second player of the team is first seen only then too.
+        let gd = tracklet(4, b, Some(Position::GD), &rest, (1150.0, 3000.0));
+        let joins = stitch(&[wd, c, gd, other, fragment], &StitchSettings::default());
+        assert_eq!(joins.player(2), 2);
     }
 
     #[test]
