@@ -25,7 +25,7 @@
 //! at the same time, or without a team) that lies in a gap of one bib player's sightings (her
 //! tracker coasted through a crowd and found her again under her own id, while a new track
 //! followed her in between) joins her, where she could have run to it and from it and no other
-//! player's gap fits it. Near the clip's start or end, an unread tracklet fits a player first
+//! player's gap fits it. Near the clip's start or end, such a tracklet fits a player first
 //! seen just after it, or last seen just before it, where she could have run between them.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -481,8 +481,8 @@ fn by_continuity(
 /// she was last seen before it, and she from where it ended. This is a player the tracker lost
 /// in a crowd for a moment and found again under her own id (so no tracklet of hers ends there
 /// for [`by_continuity`]), while a new track followed her in between. Within `max_gap_s` of the
-/// clip's first or last sighting, her absence before or after an unread tracklet fits too: the
-/// clip began while a new track followed her, or ended before she was found again. Where two players'
+/// clip's first or last sighting, her absence before or after it fits too: the clip began
+/// while a new track followed her, or ended before she was found again. Where two players'
 /// gaps fit it, it stays apart: of a team's seven, it is the one nobody else accounts for.
 fn into_gaps(
     tracklets: &[Tracklet<'_>],
@@ -523,9 +523,8 @@ fn into_gaps(
             if members.iter().any(|m| m.presence.overlap(t.presence) > 0) {
                 return false;
             }
-            // Near the clip's start or end she may be seen on one side of it only; there a
-            // tracklet that read a bib, even one in doubt, is left to its reading.
-            let edge = |gap: f64| t.position.is_none() && gap <= settings.max_gap_s;
+            // Near the clip's start or end she may be seen on one side of it only.
+            let edge = |gap: f64| gap <= settings.max_gap_s;
             match Tracklet::around(members, t.first.time, t.last.time) {
                 (Some(before), Some(after)) => {
                     reachable(before, &t.first, settings) && reachable(&t.last, after, settings)
@@ -849,6 +848,11 @@ mod tests {
         let gd = tracklet(4, b, Some(Position::GD), &rest, (1150.0, 3000.0));
         let joins = stitch(&[wd, c, gd, other, fragment], &StitchSettings::default());
         assert_eq!(joins.player(2), 2);
+        // One that read the bib of the C, seen all along, read it wrong: it is as good as
+        // unread, and joins the WD too.
+        let misread = tracklet(2, b, Some(Position::C), &opening, (1000.0, 1100.0));
+        let joins = stitch(&[wd, c, misread], &StitchSettings::default());
+        assert_eq!(joins.player(2), 1);
     }
 
     #[test]
