@@ -450,6 +450,43 @@ fn same_holder(
             .is_some_and(|(a, b)| a.bbox.iou(&b.bbox) >= SAME_PLACE_IOU)
 }
 
+/// Where a rebound taken at scene `first` by `track` was caught, searching back no earlier
+/// than scene `from`: the first of the scenes leading to it in which the ball came down into
+/// her reach, lower against her box each scene, from no higher than [`OVERHEAD`] box heights
+/// over her head. She takes a ball off the ring overhead and pulls it down; the catch is seen
+/// only once it settles at her chest ([`holders`]), a few frames late. Only rebounds: a pass
+/// flying away from the camera also comes down over its catcher in the picture, long before
+/// she has it.
+pub(super) fn caught_overhead(
+    scenes: &[Scene],
+    ball: &[Option<(f32, f32)>],
+    track: u32,
+    from: usize,
+    first: usize,
+    s: &EventSettings,
+) -> usize {
+    // The ball's height against her box at scene `k`, in box heights below its top, where
+    // it is within her reach to the sides.
+    let against = |k: usize| {
+        let c = ball.get(k).copied().flatten()?;
+        let b = scenes[k].player(track)?.bbox;
+        let (w, h) = (b.width(), b.height());
+        let beside = c.0 >= b.x1 - s.reach_side * w && c.0 <= b.x2 + s.reach_side * w;
+        (beside && h > 0.0).then(|| (c.1 - b.y1) / h)
+    };
+    let mut at = first;
+    while at > from {
+        match (against(at - 1), against(at)) {
+            (Some(before), Some(now)) if before >= -OVERHEAD && before <= now => at -= 1,
+            _ => break,
+        }
+    }
+    at
+}
+
+/// How far over her head, in box heights, a player's hands reach for a ball.
+const OVERHEAD: f32 = 0.35;
+
 /// Whether the ball, let go at scene `from`, was seen before scene `to` more than `reach`
 /// pixels from where it was let go: it flew, rather than the holder's box or the ball
 /// going unseen for a while.

@@ -319,7 +319,16 @@ pub fn detect_events(
             i += restart.unwrap_or(0);
         }
         let hold = &holds[i];
-        let (holder, place) = player(hold, hold.first);
+        // A rebound is dated from when it came down into her hands (see
+        // `holding::caught_overhead`), after the previous hold.
+        let caught = match before {
+            Before::Miss => {
+                let from = i.checked_sub(1).map_or(0, |p| holds[p].last + 1);
+                holding::caught_overhead(scenes, &centres, hold.track, from, hold.first, settings)
+            }
+            _ => hold.first,
+        };
+        let (holder, place) = player(hold, caught);
         let gained = match before {
             Before::Goal(_) => Gain::CentrePass,
             // Play never goes on off the court: the ball went out, and this is the throw-in.
@@ -333,7 +342,7 @@ pub fn detect_events(
             Before::Nothing => Gain::PickUp,
         };
         events.push(event(
-            hold.first,
+            caught,
             place,
             EventKind::Possession {
                 player: holder,

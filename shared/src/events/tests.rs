@@ -246,6 +246,36 @@ fn a_shot_that_bounces_off_the_ring_is_a_miss_and_the_next_possession_a_rebound(
     );
 }
 
+/// A rebound taken overhead and pulled down to the chest is dated from when it came into her
+/// hands, not from when it settled at her chest.
+#[test]
+fn a_rebound_taken_overhead_is_dated_from_the_catch() {
+    let ring = ((RING.x1 + RING.x2) / 2.0, RING.y1 + 2.0);
+    // Player 2's box is 90 px high from y = 500; her hands reach 22 px over it.
+    let (hands, at_chest) = ((475.0, 478.0), chest(460.0));
+    // Off the rim into her hands 0.5 s later (2.3 s into the video), pulled down to her chest
+    // over 0.28 s, held there.
+    let (scenes, ball) = shot_scenario(move |t| {
+        if t < 0.5 {
+            arc(ring, hands, t / 0.5, 30.0)
+        } else {
+            arc(hands, at_chest, (t - 0.5) / 0.28, 0.0)
+        }
+    });
+    let events = detect_events(&scenes, &ball, &BTreeMap::new(), &EventSettings::default());
+    assert_eq!(
+        kinds(&events),
+        [
+            "possession 1 PickUp",
+            "shot 1",
+            "miss 1",
+            "possession 2 Rebound"
+        ]
+    );
+    let caught = events[3].time;
+    assert!((2.2..=2.36).contains(&caught), "caught at {caught}");
+}
+
 /// A video that ends while the ball is still at the ring shows an attempt without its end: no
 /// miss (nor goal) is made up for it.
 #[test]
